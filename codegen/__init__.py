@@ -1,0 +1,1 @@
+"""ariadne-codegen plugins used to generate nextschool.generated_client."""
