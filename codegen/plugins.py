@@ -53,7 +53,15 @@ def _uses_secret_str(node: ast.stmt) -> bool:
 # Modules that belong to a client package; every other generated module is a
 # result model, which both clients import from the shared models package.
 CLIENT_OWN_MODULES = frozenset(
-    {"__init__", "client", "async_base_client", "base_client", "base_model", "exceptions"}
+    {
+        "__init__",
+        "client",
+        "async_base_client",
+        "base_client",
+        "base_model",
+        "exceptions",
+        "operations",
+    }
 )
 SHARED_MODELS_PACKAGE = "models"
 

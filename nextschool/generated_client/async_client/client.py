@@ -21,6 +21,21 @@ from ..models.visit_stats import VisitStats, VisitStatsVisitStats
 from ..models.visit_students import VisitStudents, VisitStudentsVisitStudents
 from .async_base_client import AsyncBaseClient
 from .base_model import UNSET, UnsetType
+from .operations import (
+    ADVISER_SCREEN_STATS_GQL,
+    ADVISER_SCREENS_GQL,
+    EQ_TEMPLATE_GQL,
+    LOGIN_GQL,
+    LOGOUT_GQL,
+    REFRESH_TOKEN_GQL,
+    SDQ_TEMPLATE_GQL,
+    STUDENT_GQL,
+    STUDENTS_GQL,
+    TEACHER_GQL,
+    TEACHERS_GQL,
+    VISIT_STATS_GQL,
+    VISIT_STUDENTS_GQL,
+)
 
 
 def gql(q: str) -> str:
@@ -29,28 +44,9 @@ def gql(q: str) -> str:
 
 class GeneratedAsyncClient(AsyncBaseClient):
     async def login(self, username: str, password: str, **kwargs: Any) -> LoginLogin:
-        query = gql("""
-            mutation Login($username: String!, $password: String!) {
-              login(username: $username, password: $password) {
-                accessToken
-                refreshToken
-                expiresIn
-                user {
-                  ...AuthUserFields
-                }
-              }
-            }
-
-            fragment AuthUserFields on AuthUser {
-              id
-              username
-              name
-              email
-            }
-            """)
         variables: dict[str, object] = {"username": username, "password": password}
         response = await self.execute(
-            query=query, operation_name="Login", variables=variables, **kwargs
+            query=LOGIN_GQL, operation_name="Login", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return Login.model_validate(data).login
@@ -58,30 +54,20 @@ class GeneratedAsyncClient(AsyncBaseClient):
     async def refresh_token(
         self, refresh_token: str, **kwargs: Any
     ) -> RefreshTokenRefreshToken:
-        query = gql("""
-            mutation RefreshToken($refreshToken: String!) {
-              refreshToken(refreshToken: $refreshToken) {
-                accessToken
-                expiresIn
-              }
-            }
-            """)
         variables: dict[str, object] = {"refreshToken": refresh_token}
         response = await self.execute(
-            query=query, operation_name="RefreshToken", variables=variables, **kwargs
+            query=REFRESH_TOKEN_GQL,
+            operation_name="RefreshToken",
+            variables=variables,
+            **kwargs,
         )
         data = self.get_data(response)
         return RefreshToken.model_validate(data).refresh_token
 
     async def logout(self, refresh_token: str, **kwargs: Any) -> Optional[bool]:
-        query = gql("""
-            mutation Logout($refreshToken: String!) {
-              logout(refreshToken: $refreshToken)
-            }
-            """)
         variables: dict[str, object] = {"refreshToken": refresh_token}
         response = await self.execute(
-            query=query, operation_name="Logout", variables=variables, **kwargs
+            query=LOGOUT_GQL, operation_name="Logout", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return Logout.model_validate(data).logout
@@ -96,29 +82,6 @@ class GeneratedAsyncClient(AsyncBaseClient):
         offset: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> list[AdviserScreensAdviserScreens]:
-        query = gql("""
-            query AdviserScreens($academicYearId: Int, $semesterId: Int, $classroomId: Int, $status: String, $limit: Int, $offset: Int) {
-              adviserScreens(
-                academicYearId: $academicYearId
-                semesterId: $semesterId
-                classroomId: $classroomId
-                status: $status
-                limit: $limit
-                offset: $offset
-              ) {
-                studentId
-                code
-                title
-                firstname
-                lastname
-                classroomName
-                orderNumber
-                screenId
-                screenedAt
-                overall
-              }
-            }
-            """)
         variables: dict[str, object] = {
             "academicYearId": academic_year_id,
             "semesterId": semester_id,
@@ -128,7 +91,10 @@ class GeneratedAsyncClient(AsyncBaseClient):
             "offset": offset,
         }
         response = await self.execute(
-            query=query, operation_name="AdviserScreens", variables=variables, **kwargs
+            query=ADVISER_SCREENS_GQL,
+            operation_name="AdviserScreens",
+            variables=variables,
+            **kwargs,
         )
         data = self.get_data(response)
         return AdviserScreens.model_validate(data).adviser_screens
@@ -136,22 +102,9 @@ class GeneratedAsyncClient(AsyncBaseClient):
     async def adviser_screen_stats(
         self, **kwargs: Any
     ) -> Optional[AdviserScreenStatsAdviserScreenStats]:
-        query = gql("""
-            query AdviserScreenStats {
-              adviserScreenStats {
-                totalSpecial
-                totalNormal
-                totalRisk
-                totalProblem
-                totalGenius
-                totalAcademicSpecial
-                totalActivitySpecial
-              }
-            }
-            """)
         variables: dict[str, object] = {}
         response = await self.execute(
-            query=query,
+            query=ADVISER_SCREEN_STATS_GQL,
             operation_name="AdviserScreenStats",
             variables=variables,
             **kwargs,
@@ -169,30 +122,6 @@ class GeneratedAsyncClient(AsyncBaseClient):
         offset: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> list[VisitStudentsVisitStudents]:
-        query = gql("""
-            query VisitStudents($academicYearId: Int, $semesterId: Int, $classroomId: Int, $status: String, $limit: Int, $offset: Int) {
-              visitStudents(
-                academicYearId: $academicYearId
-                semesterId: $semesterId
-                classroomId: $classroomId
-                status: $status
-                limit: $limit
-                offset: $offset
-              ) {
-                studentId
-                code
-                title
-                firstname
-                lastname
-                classroomName
-                orderNumber
-                visitId
-                visitedAt
-                overall
-                overallText
-              }
-            }
-            """)
         variables: dict[str, object] = {
             "academicYearId": academic_year_id,
             "semesterId": semester_id,
@@ -202,90 +131,43 @@ class GeneratedAsyncClient(AsyncBaseClient):
             "offset": offset,
         }
         response = await self.execute(
-            query=query, operation_name="VisitStudents", variables=variables, **kwargs
+            query=VISIT_STUDENTS_GQL,
+            operation_name="VisitStudents",
+            variables=variables,
+            **kwargs,
         )
         data = self.get_data(response)
         return VisitStudents.model_validate(data).visit_students
 
     async def visit_stats(self, **kwargs: Any) -> Optional[VisitStatsVisitStats]:
-        query = gql("""
-            query VisitStats {
-              visitStats {
-                ...VisitStatsFields
-              }
-            }
-
-            fragment VisitStatsFields on VisitStats {
-              total
-              visited
-              notVisited
-              problem
-              normal
-            }
-            """)
         variables: dict[str, object] = {}
         response = await self.execute(
-            query=query, operation_name="VisitStats", variables=variables, **kwargs
+            query=VISIT_STATS_GQL,
+            operation_name="VisitStats",
+            variables=variables,
+            **kwargs,
         )
         data = self.get_data(response)
         return VisitStats.model_validate(data).visit_stats
 
     async def sdq_template(self, **kwargs: Any) -> Optional[SdqTemplateSdqTemplate]:
-        query = gql("""
-            query SdqTemplate {
-              sdqTemplate {
-                ...QuestionnaireTemplateFields
-              }
-            }
-
-            fragment QuestionnaireTemplateFields on QuestionnaireTemplate {
-              id
-              name
-              questions {
-                id
-                orderNumber
-                questionText
-                answers {
-                  id
-                  answerText
-                  answerPoint
-                }
-              }
-            }
-            """)
         variables: dict[str, object] = {}
         response = await self.execute(
-            query=query, operation_name="SdqTemplate", variables=variables, **kwargs
+            query=SDQ_TEMPLATE_GQL,
+            operation_name="SdqTemplate",
+            variables=variables,
+            **kwargs,
         )
         data = self.get_data(response)
         return SdqTemplate.model_validate(data).sdq_template
 
     async def eq_template(self, **kwargs: Any) -> Optional[EqTemplateEqTemplate]:
-        query = gql("""
-            query EqTemplate {
-              eqTemplate {
-                ...QuestionnaireTemplateFields
-              }
-            }
-
-            fragment QuestionnaireTemplateFields on QuestionnaireTemplate {
-              id
-              name
-              questions {
-                id
-                orderNumber
-                questionText
-                answers {
-                  id
-                  answerText
-                  answerPoint
-                }
-              }
-            }
-            """)
         variables: dict[str, object] = {}
         response = await self.execute(
-            query=query, operation_name="EqTemplate", variables=variables, **kwargs
+            query=EQ_TEMPLATE_GQL,
+            operation_name="EqTemplate",
+            variables=variables,
+            **kwargs,
         )
         data = self.get_data(response)
         return EqTemplate.model_validate(data).eq_template
@@ -302,56 +184,6 @@ class GeneratedAsyncClient(AsyncBaseClient):
         citizen_id: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> list[StudentsStudents]:
-        query = gql("""
-            query Students($limit: Int, $offset: Int, $search: String, $code: String, $firstname: String, $lastname: String, $mobileNo: String, $citizenId: String) {
-              students(
-                limit: $limit
-                offset: $offset
-                search: $search
-                code: $code
-                firstname: $firstname
-                lastname: $lastname
-                mobileNo: $mobileNo
-                citizenId: $citizenId
-              ) {
-                ...StudentFields
-              }
-            }
-
-            fragment StudentFields on Student {
-              id
-              code
-              title
-              firstname
-              lastname
-              fullName
-              firstnameEn
-              lastnameEn
-              citizenId
-              gender
-              blood
-              dob
-              address
-              telephone
-              mobileNo
-              status
-              statusText
-              image
-              imageURI
-              orderNumber
-              classroomName
-              visit {
-                ...StudentVisitFields
-              }
-            }
-
-            fragment StudentVisitFields on StudentVisit {
-              id
-              overall
-              overallText
-              visitedAt
-            }
-            """)
         variables: dict[str, object] = {
             "limit": limit,
             "offset": offset,
@@ -363,56 +195,15 @@ class GeneratedAsyncClient(AsyncBaseClient):
             "citizenId": citizen_id,
         }
         response = await self.execute(
-            query=query, operation_name="Students", variables=variables, **kwargs
+            query=STUDENTS_GQL, operation_name="Students", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return Students.model_validate(data).students
 
     async def student(self, id: int, **kwargs: Any) -> Optional[StudentStudent]:
-        query = gql("""
-            query Student($id: Int!) {
-              student(id: $id) {
-                ...StudentFields
-              }
-            }
-
-            fragment StudentFields on Student {
-              id
-              code
-              title
-              firstname
-              lastname
-              fullName
-              firstnameEn
-              lastnameEn
-              citizenId
-              gender
-              blood
-              dob
-              address
-              telephone
-              mobileNo
-              status
-              statusText
-              image
-              imageURI
-              orderNumber
-              classroomName
-              visit {
-                ...StudentVisitFields
-              }
-            }
-
-            fragment StudentVisitFields on StudentVisit {
-              id
-              overall
-              overallText
-              visitedAt
-            }
-            """)
         variables: dict[str, object] = {"id": id}
         response = await self.execute(
-            query=query, operation_name="Student", variables=variables, **kwargs
+            query=STUDENT_GQL, operation_name="Student", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return Student.model_validate(data).student
@@ -432,56 +223,6 @@ class GeneratedAsyncClient(AsyncBaseClient):
         visit_semester_id: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> list[TeachersTeachers]:
-        query = gql("""
-            query Teachers($limit: Int, $offset: Int, $search: String, $username: String, $firstname: String, $lastname: String, $email: String, $mobileNo: String, $citizenId: String, $status: Int, $visitSemesterId: Int) {
-              teachers(
-                limit: $limit
-                offset: $offset
-                search: $search
-                username: $username
-                firstname: $firstname
-                lastname: $lastname
-                email: $email
-                mobileNo: $mobileNo
-                citizenId: $citizenId
-                status: $status
-              ) {
-                ...TeacherFields
-              }
-            }
-
-            fragment TeacherFields on Teacher {
-              id
-              username
-              email
-              status
-              statusText
-              type
-              title
-              firstname
-              lastname
-              fullName
-              mobileNo
-              empNo
-              empPosition
-              teachGroup
-              gender
-              profilePic
-              imageURI
-              takecare
-              visitSummary(semesterId: $visitSemesterId) {
-                ...VisitStatsFields
-              }
-            }
-
-            fragment VisitStatsFields on VisitStats {
-              total
-              visited
-              notVisited
-              problem
-              normal
-            }
-            """)
         variables: dict[str, object] = {
             "limit": limit,
             "offset": offset,
@@ -496,7 +237,7 @@ class GeneratedAsyncClient(AsyncBaseClient):
             "visitSemesterId": visit_semester_id,
         }
         response = await self.execute(
-            query=query, operation_name="Teachers", variables=variables, **kwargs
+            query=TEACHERS_GQL, operation_name="Teachers", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return Teachers.model_validate(data).teachers
@@ -507,48 +248,9 @@ class GeneratedAsyncClient(AsyncBaseClient):
         visit_semester_id: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> Optional[TeacherTeacher]:
-        query = gql("""
-            query Teacher($id: Int!, $visitSemesterId: Int) {
-              teacher(id: $id) {
-                ...TeacherFields
-              }
-            }
-
-            fragment TeacherFields on Teacher {
-              id
-              username
-              email
-              status
-              statusText
-              type
-              title
-              firstname
-              lastname
-              fullName
-              mobileNo
-              empNo
-              empPosition
-              teachGroup
-              gender
-              profilePic
-              imageURI
-              takecare
-              visitSummary(semesterId: $visitSemesterId) {
-                ...VisitStatsFields
-              }
-            }
-
-            fragment VisitStatsFields on VisitStats {
-              total
-              visited
-              notVisited
-              problem
-              normal
-            }
-            """)
         variables: dict[str, object] = {"id": id, "visitSemesterId": visit_semester_id}
         response = await self.execute(
-            query=query, operation_name="Teacher", variables=variables, **kwargs
+            query=TEACHER_GQL, operation_name="Teacher", variables=variables, **kwargs
         )
         data = self.get_data(response)
         return Teacher.model_validate(data).teacher

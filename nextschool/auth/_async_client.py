@@ -1,0 +1,220 @@
+"""AsyncNextSchool: the generated async client with login, refresh and retries."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import Generator
+from typing import Any, cast
+
+import httpx
+
+from .._constants import DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_RETRIES
+from .._exceptions import NextSchoolError
+from .._logging import logger
+from .._response import GraphQLResult
+from ..generated_client.async_client import GeneratedAsyncClient
+from ..generated_client.async_client.async_base_client import HttpClient, Response
+from ..generated_client.async_client.base_model import UNSET
+from ..generated_client.models import LoginLogin, RefreshTokenRefreshToken
+from ._core import USER_AGENT, ClientCore, PreparedRequest, TokensChangedHook, build_timeout
+from ._flow import ObtainToken, SendRequest, Sleep, call_flow
+from ._store import TokenStore
+from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
+
+
+class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
+    """Async client for the NextSchool Data API.
+
+    Logs in lazily (or via `login()`), refreshes the access token before it
+    expires, renews and retries once when the API answers UNAUTHENTICATED, and
+    retries rate-limited and failed queries within bounds. Safe to share
+    between any number of coroutines on one event loop.
+    """
+
+    _unset = UNSET
+
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        access_token: str | None = None,
+        refresh_token: str | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        token_store: TokenStore | None = None,
+        on_tokens_changed: TokensChangedHook | None = None,
+        clock: Clock = time.monotonic,
+        wall_clock: Clock = time.time,
+    ) -> None:
+        self._setup(
+            url=url,
+            username=username,
+            password=password,
+            access_token=access_token,
+            refresh_token=refresh_token,
+            max_retries=max_retries,
+            token_store=token_store,
+            on_tokens_changed=on_tokens_changed,
+            clock=clock,
+            wall_clock=wall_clock,
+        )
+        self._owns_http_client = http_client is None
+        self._http = http_client or httpx.AsyncClient(
+            timeout=build_timeout(timeout),
+            limits=DEFAULT_CONNECTION_LIMITS,
+            headers={"User-Agent": USER_AGENT},
+        )
+        self._timeout = None if timeout is None else build_timeout(timeout)
+        self._renewal_lock = asyncio.Lock()
+        # The cast is the narrowest fix for ariadne-codegen issue #463: the
+        # generated HttpClient protocol declares positional parameters that
+        # httpx.AsyncClient.post takes as keyword-only.
+        super().__init__(url=self.url, http_client=cast(HttpClient, self._http))
+
+    # -- lifecycle ---------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the HTTP connections, unless the http_client was passed in."""
+        if self._owns_http_client:
+            await self._http.aclose()
+
+    async def __aexit__(self, exc_type: object, exc_val: object, exc_tb: object) -> None:
+        await self.aclose()
+
+    # -- sessions ----------------------------------------------------------
+
+    async def login(
+        self, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> LoginLogin:
+        """Log in now, with these credentials or the configured ones."""
+        if username is not None or password is not None:
+            self._tokens.set_credentials(username, password)
+        credentials = self._tokens.require_credentials()
+        async with self._renewal_lock:
+            started = self._tokens.now()
+            payload = await super().login(credentials.username, credentials.password, **kwargs)
+            self._tokens.adopt_login(payload, started)
+        await self._tokens_changed("login")
+        return payload
+
+    async def refresh_token(
+        self, refresh_token: str | None = None, **kwargs: Any
+    ) -> RefreshTokenRefreshToken:
+        """Refresh the session's access token now (or exchange the given refresh token)."""
+        if refresh_token is not None:
+            return await super().refresh_token(refresh_token, **kwargs)
+        return self._refresh_payload(await self._obtain_token(None, force=True))
+
+    async def logout(self, refresh_token: str | None = None, **kwargs: Any) -> bool | None:
+        """Revoke the session's refresh token (or the given one) and forget the tokens."""
+        if refresh_token is not None:
+            return await super().logout(refresh_token, **kwargs)
+        current = self._tokens.current
+        revoked: bool | None = None
+        if current is not None and current.refresh_token:
+            revoked = await super().logout(current.refresh_token, **kwargs)
+        self._tokens.clear()
+        await self._tokens_changed("logout")
+        return revoked
+
+    # -- the request path --------------------------------------------------
+
+    async def execute(
+        self,
+        query: str,
+        operation_name: str | None = None,
+        variables: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> Response:
+        request = self._prepare(query, operation_name, variables, kwargs)
+        flow = call_flow(
+            authenticated=request.authenticated,
+            is_mutation=request.is_mutation,
+            retry=self._retry,
+        )
+        result: GraphQLResult = await self._drive(flow, request)
+        return result
+
+    async def _drive(
+        self, flow: Generator[Any, Any, Any], request: PreparedRequest | None = None
+    ) -> Any:
+        """Run a flow from _flow or _tokens, performing each step it yields."""
+        value: Any = None
+        error: NextSchoolError | None = None
+        while True:
+            try:
+                step = flow.throw(error) if error is not None else flow.send(value)
+            except StopIteration as stop:
+                return stop.value
+            value, error = None, None
+            try:
+                value = await self._perform(step, request)
+            except NextSchoolError as exc:
+                error = exc
+
+    async def _perform(self, step: object, request: PreparedRequest | None) -> Any:
+        if isinstance(step, SendRequest):
+            assert request is not None
+            return await self._send(request, step.token)
+        if isinstance(step, ObtainToken):
+            return await self._obtain_token(step.rejected)
+        if isinstance(step, Sleep):
+            logger.info("Retrying %s in %.2f s", request and request.operation, step.seconds)
+            await asyncio.sleep(step.seconds)
+            return None
+        if isinstance(step, RefreshAccessToken):
+            logger.info("Refreshing the access token")
+            return await super().refresh_token(step.refresh_token)
+        if isinstance(step, LogIn):
+            logger.info("Logging in")
+            return await super().login(step.credentials.username, step.credentials.password)
+        raise AssertionError(f"unknown step {step!r}")
+
+    async def _send(self, request: PreparedRequest, token: TokenSet | None) -> GraphQLResult:
+        bearer = token.access_token if token is not None else None
+        options = self._http_options(request)
+        if self._timeout is not None and "timeout" not in options:
+            options["timeout"] = self._timeout
+        started = time.perf_counter()
+        try:
+            response = await self._http.post(
+                self.url,
+                content=request.body,
+                headers=self._headers(request, bearer),
+                **options,
+            )
+        except httpx.HTTPError as exc:
+            raise self._transport_error(request, exc) from exc
+        return self._decode(request, response, started)
+
+    async def _obtain_token(self, rejected: TokenSet | None, *, force: bool = False) -> TokenSet:
+        if not force and not self._tokens.renewal_needed(rejected):
+            return self._tokens.usable()
+        before = self._tokens.current
+        try:
+            async with self._renewal_lock:
+                before = self._tokens.current
+                # Whoever held the lock before us may have renewed already.
+                if force or self._tokens.renewal_needed(rejected):
+                    await self._drive(self._tokens.renew(proactive=rejected is None and not force))
+        finally:
+            if self._tokens.current is not before:
+                await self._tokens_changed("renewal")
+        return self._tokens.usable()
+
+    async def _tokens_changed(self, reason: str) -> None:
+        stored = self._save_tokens()
+        logger.debug("Tokens changed (%s)", reason)
+        if self._on_tokens_changed is None:
+            return
+        try:
+            outcome = self._on_tokens_changed(stored)
+            if inspect.isawaitable(outcome):
+                await outcome
+        except Exception:
+            logger.exception("on_tokens_changed hook failed")

@@ -1,0 +1,238 @@
+"""What the async and sync clients share apart from I/O: configuration,
+request encoding, response decoding, token bookkeeping and logging."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pydantic
+import pydantic_core
+
+from .._constants import (
+    AUTH_OPERATIONS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    ENV_PASSWORD,
+    ENV_URL,
+    ENV_USERNAME,
+    PRODUCTION_URL,
+)
+from .._exceptions import APIConnectionError, APITimeoutError, ConfigurationError
+from .._logging import logger, register_secret
+from .._operations import RESULT_MODELS
+from .._response import GraphQLResult, parse_response
+from .._version import __version__
+from ..generated_client.models import RefreshTokenRefreshToken
+from ._flow import RetryPolicy
+from ._store import MemoryTokenStore, TokenStore
+from ._tokens import Clock, Credentials, StoredTokens, TokenManager, TokenSet
+
+TokensChangedHook = Callable[[StoredTokens | None], None | Awaitable[None]]
+USER_AGENT = f"nextschool-python/{__version__}"
+
+
+@dataclass(frozen=True)
+class PreparedRequest:
+    """One operation call, encoded once and re-sent as is on every attempt."""
+
+    operation: str | None
+    body: bytes
+    model: type[pydantic.BaseModel] | None
+    authenticated: bool
+    is_mutation: bool
+    http_options: Mapping[str, Any]
+
+
+class ClientCore:
+    """Mixed into both public clients, ahead of the generated client class."""
+
+    url: str
+    _unset: object
+
+    def _setup(
+        self,
+        *,
+        url: str | None,
+        username: str | None,
+        password: str | None,
+        access_token: str | None,
+        refresh_token: str | None,
+        max_retries: int,
+        token_store: TokenStore | None,
+        on_tokens_changed: TokensChangedHook | None,
+        clock: Clock,
+        wall_clock: Clock,
+    ) -> None:
+        self.url = _resolve_url(url)
+        username = username if username is not None else os.environ.get(ENV_USERNAME)
+        password = password if password is not None else os.environ.get(ENV_PASSWORD)
+        if (username is None) != (password is None):
+            raise ConfigurationError("username and password must be given together")
+        if max_retries < 0:
+            raise ConfigurationError("max_retries must be 0 or more")
+        credentials = Credentials(username, password) if username and password else None
+        if credentials is not None:
+            register_secret(credentials.password)
+        self._token_store: TokenStore = token_store or MemoryTokenStore()
+        self._on_tokens_changed = on_tokens_changed
+        self._retry = RetryPolicy(max_retries=max_retries)
+        self._tokens = TokenManager(credentials=credentials, clock=clock, wall_clock=wall_clock)
+        initial = None
+        if access_token is not None or refresh_token is not None:
+            initial = StoredTokens(access_token or "", refresh_token, None)
+        else:
+            initial = self._token_store.load()
+        if initial is not None:
+            self._register_token_secrets(initial)
+            if initial.access_token:
+                self._tokens.restore(initial)
+            else:
+                self._tokens.restore_refresh_only(initial.refresh_token)
+
+    def __repr__(self) -> str:
+        credentials = self._tokens.credentials
+        user = f", username={credentials.username!r}" if credentials else ""
+        state = "authenticated" if self._tokens.current else "not authenticated"
+        return f"{type(self).__name__}(url={self.url!r}{user}, {state})"
+
+    # -- public state ------------------------------------------------------
+
+    @property
+    def tokens(self) -> StoredTokens | None:
+        """The current tokens, e.g. to persist them yourself."""
+        return self._tokens.stored()
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self._tokens.current is not None
+
+    # -- requests ----------------------------------------------------------
+
+    def _prepare(
+        self,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        http_options: dict[str, Any],
+    ) -> PreparedRequest:
+        payload: dict[str, Any] = {"query": query}
+        if operation_name is not None:
+            payload["operationName"] = operation_name
+        if variables:
+            payload["variables"] = {
+                name: value for name, value in variables.items() if value is not self._unset
+            }
+        return PreparedRequest(
+            operation=operation_name,
+            body=pydantic_core.to_json(payload, by_alias=True),
+            model=RESULT_MODELS.get(query),
+            authenticated=operation_name not in AUTH_OPERATIONS,
+            is_mutation=query.lstrip().startswith("mutation"),
+            http_options=http_options,
+        )
+
+    def _headers(self, request: PreparedRequest, bearer: str | None) -> dict[str, str]:
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        extra = request.http_options.get("headers")
+        if extra:
+            headers.update(extra)
+        if bearer is not None:
+            headers["Authorization"] = f"Bearer {bearer}"
+        return headers
+
+    def _http_options(self, request: PreparedRequest) -> dict[str, Any]:
+        return {key: value for key, value in request.http_options.items() if key != "headers"}
+
+    def _decode(
+        self, request: PreparedRequest, response: httpx.Response, started: float
+    ) -> GraphQLResult:
+        logger.debug(
+            "%s -> HTTP %d in %.1f ms",
+            request.operation or "operation",
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        return parse_response(
+            operation=request.operation,
+            status_code=response.status_code,
+            headers=response.headers,
+            content=response.content,
+            model=request.model,
+        )
+
+    def _transport_error(self, request: PreparedRequest, exc: Exception) -> APIConnectionError:
+        logger.debug("%s -> %s", request.operation or "operation", type(exc).__name__)
+        if isinstance(exc, httpx.TimeoutException):
+            return APITimeoutError(
+                f"{request.operation or 'Request'} timed out ({type(exc).__name__})",
+                operation=request.operation,
+            )
+        return APIConnectionError(
+            f"{request.operation or 'Request'} failed: {type(exc).__name__}: "
+            f"could not get a response from {self.url}",
+            operation=request.operation,
+        )
+
+    def get_data(self, response: Any) -> dict[str, Any]:
+        # The generated methods call this with what execute() returned, then
+        # `Model.model_validate(...)` on the result. When the data is already
+        # the validated model, pydantic returns that instance as is, so the
+        # body is decoded and validated exactly once.
+        if isinstance(response, GraphQLResult):
+            data: dict[str, Any] = response.data
+            return data
+        raise TypeError("execute() of a NextSchool client returns GraphQLResult")
+
+    # -- token bookkeeping -------------------------------------------------
+
+    def _refresh_payload(self, tokens: TokenSet) -> RefreshTokenRefreshToken:
+        remaining = 0.0 if tokens.expires_at is None else tokens.expires_at - self._tokens.now()
+        return RefreshTokenRefreshToken.model_validate(
+            {"accessToken": tokens.access_token, "expiresIn": max(0, int(remaining))}
+        )
+
+    def _register_token_secrets(self, tokens: StoredTokens | None) -> None:
+        if tokens is not None:
+            register_secret(tokens.access_token)
+            register_secret(tokens.refresh_token)
+
+    def _save_tokens(self) -> StoredTokens | None:
+        stored = self._tokens.stored()
+        self._register_token_secrets(stored)
+        try:
+            self._token_store.save(stored)
+        except Exception:
+            # The session itself is fine; losing persistence must not fail the call.
+            logger.exception("Could not save tokens to %r", self._token_store)
+        return stored
+
+
+def _resolve_url(url: str | None) -> str:
+    resolved = url or os.environ.get(ENV_URL) or PRODUCTION_URL
+    parts = urlsplit(resolved)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigurationError(f"url must be an http(s) URL, got {resolved!r}")
+    return resolved
+
+
+def build_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
+    if timeout is None:
+        return DEFAULT_TIMEOUT
+    if isinstance(timeout, httpx.Timeout):
+        return timeout
+    return httpx.Timeout(timeout)
+
+
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "ClientCore",
+    "PreparedRequest",
+    "TokensChangedHook",
+    "build_timeout",
+]

@@ -1,0 +1,125 @@
+"""One call of an operation, as a generator shared by the async and sync clients.
+
+The flow decides; the client performs. It yields `ObtainToken`, `SendRequest`
+and `Sleep` steps, receives their results (or has their `NextSchoolError`
+thrown in), and returns the decoded result. Everything about when to renew,
+when to retry and when to give up lives here once.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import Any
+
+from .._constants import (
+    DEFAULT_MAX_RETRIES,
+    INITIAL_RETRY_DELAY,
+    MAX_RETRY_AFTER,
+    MAX_RETRY_DELAY,
+)
+from .._exceptions import (
+    APIConnectionError,
+    AuthenticationError,
+    HTTPStatusError,
+    NextSchoolError,
+    RateLimitError,
+)
+from .._response import GraphQLResult
+from ._tokens import TokenSet
+
+
+@dataclass(frozen=True)
+class ObtainToken:
+    """Get a usable token, renewing first if needed (single flight).
+
+    `rejected` is the token the server just refused, if any.
+    """
+
+    rejected: TokenSet | None
+
+
+@dataclass(frozen=True)
+class SendRequest:
+    token: TokenSet | None
+
+
+@dataclass(frozen=True)
+class Sleep:
+    seconds: float
+
+
+Step = ObtainToken | SendRequest | Sleep
+CallFlow = Generator[Step, Any, GraphQLResult]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounded retries for rate limits, connection errors and 5xx.
+
+    Mutations are re-sent only after a rate-limit rejection, which means the
+    server did not run them; a connection error or a 5xx may come after it did.
+    """
+
+    max_retries: int = DEFAULT_MAX_RETRIES
+    initial_delay: float = INITIAL_RETRY_DELAY
+    max_delay: float = MAX_RETRY_DELAY
+    max_retry_after: float = MAX_RETRY_AFTER
+    jitter: Callable[[], float] = random.random
+
+    def delay(self, error: NextSchoolError, attempt: int, *, is_mutation: bool) -> float | None:
+        """Seconds to wait before attempt `attempt + 1`, or None to give up."""
+        if attempt >= self.max_retries:
+            return None
+        if isinstance(error, RateLimitError):
+            if error.retry_after is None:
+                return self._backoff(attempt)
+            if error.retry_after > self.max_retry_after:
+                return None
+            return float(error.retry_after)
+        if is_mutation:
+            return None
+        if isinstance(error, APIConnectionError) or (
+            isinstance(error, HTTPStatusError) and error.is_server_error
+        ):
+            return self._backoff(attempt)
+        return None
+
+    def _backoff(self, attempt: int) -> float:
+        # Full jitter: spreads the retries of many clients failing together.
+        ceiling = min(self.max_delay, self.initial_delay * 2**attempt)
+        return float(ceiling * (0.5 + self.jitter() / 2))
+
+
+def call_flow(*, authenticated: bool, is_mutation: bool, retry: RetryPolicy) -> CallFlow:
+    """Send one operation: obtain a token, send, retry within bounds.
+
+    An UNAUTHENTICATED answer (or HTTP 401) gets exactly one renewal and one
+    re-send; a second rejection is raised. Ordinary retries are counted apart
+    from that single auth retry.
+    """
+    rejected: TokenSet | None = None
+    auth_retried = False
+    attempt = 0
+    while True:
+        token = (yield ObtainToken(rejected)) if authenticated else None
+        try:
+            result: GraphQLResult = yield SendRequest(token)
+        except AuthenticationError as error:
+            # Only a refused token is worth renewing; InvalidCredentialsError
+            # and SessionExpiredError are final.
+            if token is None or auth_retried or type(error) is not AuthenticationError:
+                raise
+            auth_retried = True
+            rejected = token
+            continue
+        except NextSchoolError as error:
+            delay = retry.delay(error, attempt, is_mutation=is_mutation)
+            if delay is None:
+                raise
+            attempt += 1
+            rejected = None
+            yield Sleep(delay)
+            continue
+        return result

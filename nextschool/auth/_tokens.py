@@ -1,0 +1,279 @@
+"""The token state machine shared by the async and sync clients.
+
+Pure: it reads only the clocks it is given and does no I/O and no locking.
+Renewal is a generator that yields the auth calls it needs (`LogIn`,
+`RefreshAccessToken`) and receives their results, in the style of httpx's
+`Auth.auth_flow`; each client drives it with its own I/O and lock.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import SecretStr
+
+from .._constants import (
+    EARLY_REFRESH_RETRY_SECONDS,
+    REFRESH_MARGIN_FRACTION,
+    REFRESH_MARGIN_SECONDS,
+)
+from .._exceptions import (
+    APIConnectionError,
+    AuthenticationError,
+    ConfigurationError,
+    HTTPStatusError,
+    RateLimitError,
+    SessionExpiredError,
+)
+
+Clock = Callable[[], float]
+_NO_CREDENTIALS = (
+    "Not logged in: pass username and password (or set NEXTSCHOOL_USERNAME and "
+    "NEXTSCHOOL_PASSWORD), or saved access and refresh tokens"
+)
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class StoredTokens:
+    """Tokens as persisted: the expiry is wall-clock (epoch seconds) so it survives restarts."""
+
+    access_token: str = field(repr=False)
+    refresh_token: str | None = field(repr=False)
+    access_expires_at: float | None = None
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    """The tokens in use. Times are on the monotonic clock; None means unknown."""
+
+    access_token: str = field(repr=False)
+    refresh_token: str | None = field(repr=False)
+    expires_at: float | None
+    refresh_at: float | None
+    # Increases with every login or refresh, so a failure reported for an older
+    # token can be told apart from a failure of the current one.
+    generation: int
+
+
+class LoginPayload(Protocol):
+    """The generated login result, as far as the token logic needs it."""
+
+    @property
+    def access_token(self) -> SecretStr: ...
+    @property
+    def refresh_token(self) -> SecretStr: ...
+    @property
+    def expires_in(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class LogIn:
+    credentials: Credentials
+
+
+@dataclass(frozen=True)
+class RefreshAccessToken:
+    refresh_token: str = field(repr=False)
+
+
+AuthCall = LogIn | RefreshAccessToken
+RenewalFlow = Generator[AuthCall, Any, None]
+
+# A proactive refresh that fails for one of these reasons leaves the current,
+# still valid token in use instead of failing the caller's request.
+TRANSIENT_ERRORS = (APIConnectionError, HTTPStatusError, RateLimitError)
+
+
+class TokenManager:
+    def __init__(
+        self,
+        *,
+        credentials: Credentials | None,
+        clock: Clock,
+        wall_clock: Clock,
+    ) -> None:
+        self.credentials = credentials
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._generation = 0
+        self.current: TokenSet | None = None
+
+    def __repr__(self) -> str:
+        state = "no token" if self.current is None else f"generation {self.current.generation}"
+        return f"TokenManager({state})"
+
+    # -- reading -----------------------------------------------------------
+
+    def renewal_needed(self, rejected: TokenSet | None) -> bool:
+        """Whether a caller must renew before sending.
+
+        `rejected` is the token the server just refused, or None before a
+        request. A refusal of a token that is no longer current needs no
+        renewal: someone already replaced it.
+        """
+        current = self.current
+        if current is None:
+            return True
+        if rejected is not None:
+            return rejected.generation == current.generation
+        return current.refresh_at is not None and self._clock() >= current.refresh_at
+
+    def stored(self) -> StoredTokens | None:
+        current = self.current
+        if current is None:
+            return None
+        expires_at = None
+        if current.expires_at is not None:
+            expires_at = self._wall_clock() + (current.expires_at - self._clock())
+        return StoredTokens(current.access_token, current.refresh_token, expires_at)
+
+    # -- changing ----------------------------------------------------------
+
+    def restore(self, tokens: StoredTokens) -> None:
+        """Adopt saved tokens; the expiry comes from the store or the JWT itself."""
+        expires_at_wall = tokens.access_expires_at or jwt_expiry(tokens.access_token)
+        lifetime = None
+        if expires_at_wall is not None:
+            lifetime = expires_at_wall - self._wall_clock()
+        self._adopt(tokens.access_token, tokens.refresh_token, lifetime, self._clock())
+
+    def restore_refresh_only(self, refresh_token: str | None) -> None:
+        """Adopt a saved refresh token alone: the first call will refresh."""
+        now = self._clock()
+        self._generation += 1
+        self.current = TokenSet("", refresh_token, now, now, self._generation)
+
+    def adopt_login(self, payload: LoginPayload, issued_at: float) -> None:
+        self._adopt(
+            payload.access_token.get_secret_value(),
+            payload.refresh_token.get_secret_value(),
+            payload.expires_in,
+            issued_at,
+        )
+
+    def set_credentials(self, username: str | None, password: str | None) -> None:
+        if username is None or password is None:
+            raise ConfigurationError("username and password must be given together")
+        self.credentials = Credentials(username, password)
+
+    def require_credentials(self) -> Credentials:
+        if self.credentials is None:
+            raise AuthenticationError(_NO_CREDENTIALS)
+        return self.credentials
+
+    def usable(self) -> TokenSet:
+        if self.current is None:
+            raise AuthenticationError(_NO_CREDENTIALS)
+        return self.current
+
+    def now(self) -> float:
+        return self._clock()
+
+    def clear(self) -> None:
+        self.current = None
+
+    def renew(self, *, proactive: bool) -> RenewalFlow:
+        """Refresh, or log in when there is nothing to refresh or refresh is refused."""
+        current = self.current
+        if current is not None and current.refresh_token is not None:
+            started = self._clock()
+            try:
+                payload = yield RefreshAccessToken(current.refresh_token)
+            except SessionExpiredError:
+                # The refresh token is dead (expired, revoked or logged out).
+                self.current = None
+                if self.credentials is None:
+                    raise
+            except TRANSIENT_ERRORS:
+                if not (proactive and self._still_valid(current)):
+                    raise
+                self._postpone_refresh(current)
+                return
+            else:
+                self._adopt(
+                    payload.access_token.get_secret_value(),
+                    current.refresh_token,
+                    payload.expires_in,
+                    started,
+                )
+                return
+        if self.credentials is None:
+            raise AuthenticationError(_NO_CREDENTIALS)
+        started = self._clock()
+        self.adopt_login((yield LogIn(self.credentials)), started)
+
+    # -- internals ---------------------------------------------------------
+
+    def _adopt(
+        self,
+        access_token: str,
+        refresh_token: str | None,
+        lifetime: float | None,
+        issued_at: float,
+    ) -> None:
+        # `issued_at` is when the request that produced the token was sent,
+        # which is no later than when the server started the token's lifetime.
+        expires_at = refresh_at = None
+        if lifetime is not None:
+            expires_at = issued_at + lifetime
+            margin = min(REFRESH_MARGIN_SECONDS, lifetime * REFRESH_MARGIN_FRACTION)
+            refresh_at = expires_at - max(margin, 0.0)
+        self._generation += 1
+        self.current = TokenSet(
+            access_token, refresh_token, expires_at, refresh_at, self._generation
+        )
+
+    def _still_valid(self, tokens: TokenSet) -> bool:
+        return tokens.expires_at is None or self._clock() < tokens.expires_at
+
+    def _postpone_refresh(self, tokens: TokenSet) -> None:
+        retry_at = self._clock() + EARLY_REFRESH_RETRY_SECONDS
+        if tokens.expires_at is not None:
+            retry_at = min(retry_at, tokens.expires_at)
+        self.current = TokenSet(
+            tokens.access_token,
+            tokens.refresh_token,
+            tokens.expires_at,
+            retry_at,
+            tokens.generation,
+        )
+
+
+def jwt_expiry(token: str) -> float | None:
+    """The `exp` claim of a JWT, read without verifying it (only for scheduling)."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return None
+    payload = parts[1] + "=" * (-len(parts[1]) % 4)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload))
+    except (ValueError, binascii.Error, RecursionError):
+        return None
+    exp = claims.get("exp") if isinstance(claims, dict) else None
+    if isinstance(exp, (int, float)) and not isinstance(exp, bool):
+        return float(exp)
+    return None
+
+
+__all__ = [
+    "AuthCall",
+    "Clock",
+    "Credentials",
+    "LogIn",
+    "RefreshAccessToken",
+    "StoredTokens",
+    "TokenManager",
+    "TokenSet",
+    "jwt_expiry",
+]
