@@ -5,23 +5,40 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
-from collections.abc import Generator
-from typing import Any, cast
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
+from typing import Any, TypeVar, cast
 
 import httpx
+from typing_extensions import Unpack
 
 from .._constants import DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_RETRIES
 from .._exceptions import NextSchoolError
 from .._logging import logger
+from .._paging import (
+    DEFAULT_PAGE_SIZE,
+    CareListFilters,
+    StudentFilters,
+    TeacherFilters,
+    check_page_size,
+)
 from .._response import GraphQLResult
 from ..generated_client.async_client import GeneratedAsyncClient
 from ..generated_client.async_client.async_base_client import HttpClient, Response
 from ..generated_client.async_client.base_model import UNSET
-from ..generated_client.models import LoginLogin, RefreshTokenRefreshToken
+from ..generated_client.models import (
+    AdviserScreensAdviserScreens,
+    LoginLogin,
+    RefreshTokenRefreshToken,
+    StudentsStudents,
+    TeachersTeachers,
+    VisitStudentsVisitStudents,
+)
 from ._core import USER_AGENT, ClientCore, PreparedRequest, TokensChangedHook, build_timeout
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
+
+RowT = TypeVar("RowT")
 
 
 class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
@@ -121,6 +138,52 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         self._tokens.clear()
         await self._tokens_changed("logout")
         return revoked
+
+    # -- paging ------------------------------------------------------------
+
+    async def iter_students(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[StudentFilters]
+    ) -> AsyncIterator[StudentsStudents]:
+        """Every student matching the filters, fetched `page_size` rows at a time."""
+        async for row in self._pages(self.students, page_size, filters):
+            yield row
+
+    async def iter_teachers(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[TeacherFilters]
+    ) -> AsyncIterator[TeachersTeachers]:
+        """Every teacher matching the filters, fetched `page_size` rows at a time."""
+        async for row in self._pages(self.teachers, page_size, filters):
+            yield row
+
+    async def iter_adviser_screens(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
+    ) -> AsyncIterator[AdviserScreensAdviserScreens]:
+        """Every adviser-screen row in scope, fetched `page_size` rows at a time."""
+        async for row in self._pages(self.adviser_screens, page_size, filters):
+            yield row
+
+    async def iter_visit_students(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
+    ) -> AsyncIterator[VisitStudentsVisitStudents]:
+        """Every home-visit row in scope, fetched `page_size` rows at a time."""
+        async for row in self._pages(self.visit_students, page_size, filters):
+            yield row
+
+    async def _pages(
+        self,
+        fetch: Callable[..., Awaitable[list[RowT]]],
+        page_size: int,
+        filters: Mapping[str, object],
+    ) -> AsyncIterator[RowT]:
+        check_page_size(page_size)
+        offset = 0
+        while True:
+            page = await fetch(limit=page_size, offset=offset, **filters)
+            for row in page:
+                yield row
+            if len(page) < page_size:
+                return
+            offset += len(page)
 
     # -- the request path --------------------------------------------------
 

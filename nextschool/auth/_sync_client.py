@@ -5,16 +5,31 @@ from __future__ import annotations
 import inspect
 import threading
 import time
-from collections.abc import Generator
-from typing import Any, cast
+from collections.abc import Callable, Generator, Iterator, Mapping
+from typing import Any, TypeVar, cast
 
 import httpx
+from typing_extensions import Unpack
 
 from .._constants import DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_RETRIES
 from .._exceptions import NextSchoolError
 from .._logging import logger
+from .._paging import (
+    DEFAULT_PAGE_SIZE,
+    CareListFilters,
+    StudentFilters,
+    TeacherFilters,
+    check_page_size,
+)
 from .._response import GraphQLResult
-from ..generated_client.models import LoginLogin, RefreshTokenRefreshToken
+from ..generated_client.models import (
+    AdviserScreensAdviserScreens,
+    LoginLogin,
+    RefreshTokenRefreshToken,
+    StudentsStudents,
+    TeachersTeachers,
+    VisitStudentsVisitStudents,
+)
 from ..generated_client.sync_client import GeneratedSyncClient
 from ..generated_client.sync_client.base_client import HttpClient, Response
 from ..generated_client.sync_client.base_model import UNSET
@@ -22,6 +37,8 @@ from ._core import USER_AGENT, ClientCore, PreparedRequest, TokensChangedHook, b
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
+
+RowT = TypeVar("RowT")
 
 
 class NextSchool(ClientCore, GeneratedSyncClient):
@@ -121,6 +138,47 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         self._tokens.clear()
         self._tokens_changed("logout")
         return revoked
+
+    # -- paging ------------------------------------------------------------
+
+    def iter_students(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[StudentFilters]
+    ) -> Iterator[StudentsStudents]:
+        """Every student matching the filters, fetched `page_size` rows at a time."""
+        yield from self._pages(self.students, page_size, filters)
+
+    def iter_teachers(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[TeacherFilters]
+    ) -> Iterator[TeachersTeachers]:
+        """Every teacher matching the filters, fetched `page_size` rows at a time."""
+        yield from self._pages(self.teachers, page_size, filters)
+
+    def iter_adviser_screens(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
+    ) -> Iterator[AdviserScreensAdviserScreens]:
+        """Every adviser-screen row in scope, fetched `page_size` rows at a time."""
+        yield from self._pages(self.adviser_screens, page_size, filters)
+
+    def iter_visit_students(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
+    ) -> Iterator[VisitStudentsVisitStudents]:
+        """Every home-visit row in scope, fetched `page_size` rows at a time."""
+        yield from self._pages(self.visit_students, page_size, filters)
+
+    def _pages(
+        self,
+        fetch: Callable[..., list[RowT]],
+        page_size: int,
+        filters: Mapping[str, object],
+    ) -> Iterator[RowT]:
+        check_page_size(page_size)
+        offset = 0
+        while True:
+            page = fetch(limit=page_size, offset=offset, **filters)
+            yield from page
+            if len(page) < page_size:
+                return
+            offset += len(page)
 
     # -- the request path --------------------------------------------------
 
