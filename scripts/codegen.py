@@ -1,11 +1,13 @@
 """Regenerate nextschool/generated_client from schema.graphql and queries/.
 
     python scripts/codegen.py          # regenerate everything
-    python scripts/codegen.py --check  # regenerate and fail if anything changed
+    python scripts/codegen.py --check  # fail if a regeneration would change anything
 
 The generated tree is deleted first because ariadne-codegen never removes the
-module of an operation that no longer exists. Run from anywhere; paths are
-resolved against the repository root.
+module of an operation that no longer exists. The check regenerates into a
+scratch copy of the inputs, so it never touches the working tree: a failed
+check keeps failing until someone regenerates and commits. Run from anywhere;
+paths are resolved against the repository root.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GENERATED_DIR = ROOT / "nextschool" / "generated_client"
+GENERATED = Path("nextschool", "generated_client")
+# Everything the generated code is made from.
+INPUTS = ["schema.graphql", "queries", "codegen", "pyproject.toml"]
 # Formatting of the generated code depends on both tools, so the output is only
 # reproducible with these exact versions (see requirements-dev.txt).
 PINNED_TOOLS = {"ariadne-codegen": "0.19.0", "ruff": "0.15.22"}
@@ -57,18 +62,20 @@ def snapshot(directory: Path) -> dict[str, bytes]:
     }
 
 
-def regenerate() -> None:
-    shutil.rmtree(GENERATED_DIR, ignore_errors=True)
-    GENERATED_DIR.mkdir(parents=True)
-    (GENERATED_DIR / "__init__.py").write_text(PACKAGE_INIT, encoding="utf-8")
+def regenerate(root: Path) -> None:
+    """Write `root`/nextschool/generated_client from the inputs under `root`."""
+    target = root / GENERATED
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    (target / "__init__.py").write_text(PACKAGE_INIT, encoding="utf-8")
     # The local test server serves the same schema from inside the package.
-    shutil.copyfile(ROOT / "schema.graphql", GENERATED_DIR / "schema.graphql")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    shutil.copyfile(root / "schema.graphql", target / "schema.graphql")
+    env = {**os.environ, "PYTHONPATH": str(root)}
     for config in CONFIGS:
         command = [sys.executable, "-m", "ariadne_codegen", "--config", config]
         if config.endswith("models.toml"):
             command.append("models_only")
-        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        result = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
         if result.returncode != 0:
             sys.exit(f"codegen: {' '.join(command[2:])} failed:\n{result.stdout}{result.stderr}")
 
@@ -106,12 +113,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     check_tool_versions()
-    before = snapshot(GENERATED_DIR)
-    regenerate()
-    after = snapshot(GENERATED_DIR)
     if not args.check:
-        print(f"codegen: regenerated {len(after)} files in {GENERATED_DIR.relative_to(ROOT)}")
+        regenerate(ROOT)
+        print(f"codegen: regenerated {len(snapshot(ROOT / GENERATED))} files in {GENERATED}")
         return 0
+    with tempfile.TemporaryDirectory(prefix="nextschool-codegen-") as scratch:
+        scratch_root = Path(scratch)
+        for name in INPUTS:
+            source = ROOT / name
+            if source.is_dir():
+                shutil.copytree(
+                    source, scratch_root / name, ignore=shutil.ignore_patterns("__pycache__")
+                )
+            else:
+                shutil.copyfile(source, scratch_root / name)
+        regenerate(scratch_root)
+        after = snapshot(scratch_root / GENERATED)
+    before = snapshot(ROOT / GENERATED)
     drift = describe_drift(before, after)
     if drift:
         print(

@@ -104,14 +104,16 @@ def assert_failed_check(result: subprocess.CompletedProcess[str]) -> Drift:
 def failed_check(root: Path) -> tuple[subprocess.CompletedProcess[str], Drift]:
     """Run a check that must fail; its message must list exactly what differs.
 
-    The script regenerates in place, so the tree after the run is what the
-    committed one is compared with. Which client modules change for a given
-    query edit is ariadne-codegen's business (client.py, operations.py, ...);
-    what the tests pin is that every difference is reported, by kind.
+    The check must leave the tree alone; a plain regeneration afterwards shows
+    what it compared against. Which client modules change for a given query
+    edit is ariadne-codegen's business (client.py, operations.py, ...); what
+    the tests pin is that every difference is reported, by kind.
     """
     committed = tree_hashes(root / GENERATED)
     result = codegen(root, "--check")
     drift = assert_failed_check(result)
+    assert tree_hashes(root / GENERATED) == committed
+    codegen(root)
     regenerated = tree_hashes(root / GENERATED)
     assert drift == Drift(
         changed={
