@@ -1,0 +1,91 @@
+"""Settings of the local server and the accounts it knows."""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass, field
+
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo account of a local test server
+
+OTHER_SCHOOL_USERNAME = "other"
+OTHER_SCHOOL_PASSWORD = "other"  # noqa: S105
+NO_SCHOOL_USERNAME = "noschool"
+NO_SCHOOL_PASSWORD = "noschool"  # noqa: S105
+
+
+def _random_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """How one local server instance behaves.
+
+    The defaults are the documented production values. Lifetimes are floats so
+    a test can let a token expire within a second.
+    """
+
+    access_token_ttl: float = 900.0
+    refresh_token_ttl: float = 7 * 24 * 3600.0
+    rate_limits: bool = True
+    global_limit_per_minute: int = 100
+    login_limit_per_minute: int = 5
+    user_limit_per_minute: int = 60
+    # Random per instance so tokens of one server never validate on another.
+    jwt_secret: str = field(default_factory=_random_secret, repr=False)
+    seed: int = 2567
+
+    def __post_init__(self) -> None:
+        if not self.access_token_ttl > 0 or not self.refresh_token_ttl > 0:
+            raise ValueError("token lifetimes must be positive")
+        limits = (
+            self.global_limit_per_minute,
+            self.login_limit_per_minute,
+            self.user_limit_per_minute,
+        )
+        if min(limits) < 1:
+            raise ValueError("rate limits must be at least 1 per minute")
+        if not self.jwt_secret:
+            raise ValueError("jwt_secret must not be empty")
+
+    @property
+    def access_expires_in(self) -> int:
+        """`expiresIn` as clients see it: rounded up so a token never dies early."""
+        return max(1, math.ceil(self.access_token_ttl))
+
+
+@dataclass(frozen=True)
+class Account:
+    """An API account that can log in (an AuthUser)."""
+
+    id: int
+    username: str
+    password: str = field(repr=False)
+    name: str
+    email: str
+    school_id: int | None
+
+
+ACCOUNTS: tuple[Account, ...] = (
+    Account(42, DEMO_USERNAME, DEMO_PASSWORD, "API User", "api@school.ac.th", 1),
+    Account(
+        43,
+        OTHER_SCHOOL_USERNAME,
+        OTHER_SCHOOL_PASSWORD,
+        "API User (Wat Tha Chang)",
+        "api@watthachang.ac.th",
+        2,
+    ),
+    Account(
+        44,
+        NO_SCHOOL_USERNAME,
+        NO_SCHOOL_PASSWORD,
+        "Unassigned API User",
+        "unassigned@nextschool.io",
+        None,
+    ),
+)
+ACCOUNTS_BY_USERNAME: dict[str, Account] = {a.username: a for a in ACCOUNTS}
+ACCOUNTS_BY_ID: dict[int, Account] = {a.id: a for a in ACCOUNTS}
