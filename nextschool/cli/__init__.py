@@ -1,0 +1,119 @@
+"""The `nextschool` command.
+
+    nextschool login                      # prompts for the password, saves tokens
+    nextschool students --search สมชาย
+    nextschool students --all --json > students.json
+    nextschool schema pull --output schema.graphql
+
+`main()` is the console-script entry point; it returns the exit code (see
+`nextschool --help` for what each code means) and never lets an SDK error
+escape as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from .._exceptions import NextSchoolError
+from .._logging import logger
+from ._commands import (
+    run_adviser_screens,
+    run_eq_template,
+    run_sdq_template,
+    run_stats,
+    run_student,
+    run_students,
+    run_teacher,
+    run_teachers,
+    run_visit_students,
+)
+from ._config import SessionConfig
+from ._context import Context
+from ._errors import CommandError, ExitCode, describe, one_line
+from ._parser import Handler, build_parser
+from ._schema import run_schema_pull
+from ._serve import run_serve
+from ._session_commands import run_login, run_logout
+
+HANDLERS: dict[str, Handler] = {
+    "login": run_login,
+    "logout": run_logout,
+    "students": run_students,
+    "student": run_student,
+    "teachers": run_teachers,
+    "teacher": run_teacher,
+    "adviser-screens": run_adviser_screens,
+    "visit-students": run_visit_students,
+    "stats": run_stats,
+    "sdq-template": run_sdq_template,
+    "eq-template": run_eq_template,
+    "schema pull": run_schema_pull,
+    "serve": run_serve,
+}
+
+
+class VerboseLogging:
+    """Shows the SDK's log records (renewals, retries; -vv: requests) on stderr."""
+
+    def __init__(self, verbosity: int) -> None:
+        self._handler: logging.Handler | None = None
+        self._previous_level = logger.level
+        if verbosity > 0:
+            self._handler = logging.StreamHandler(sys.stderr)
+            self._handler.setFormatter(logging.Formatter("nextschool: %(message)s"))
+            logger.addHandler(self._handler)
+            logger.setLevel(logging.INFO if verbosity == 1 else logging.DEBUG)
+
+    def close(self) -> None:
+        if self._handler is not None:
+            logger.removeHandler(self._handler)
+            logger.setLevel(self._previous_level)
+
+
+def report(message: str) -> None:
+    sys.stderr.write(f"nextschool: error: {one_line(message)}\n")
+    sys.stderr.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    ctx = Context(args=args, config=SessionConfig(), stdout=sys.stdout, stderr=sys.stderr)
+    handler: Handler = args.handler
+    try:
+        return handler(ctx)
+    except CommandError as error:
+        report(error.message)
+        return error.code
+    except NextSchoolError as error:
+        message, code = describe(error)
+        report(message)
+        return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser(HANDLERS)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_request:
+        # --help, --version and usage errors; argparse has printed the text.
+        code = exit_request.code
+        return code if isinstance(code, int) else ExitCode.USAGE
+    verbose_logging = VerboseLogging(args.verbose)
+    try:
+        return run(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`nextschool students --all | head`): stop
+        # quietly, and keep Python from complaining when it flushes stdout.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return ExitCode.OK
+    finally:
+        verbose_logging.close()
+
+
+__all__ = ["ExitCode", "main"]

@@ -1,0 +1,92 @@
+"""`login` and `logout`.
+
+The password never comes from the command line, where other users could read
+it in the process list: it comes from NEXTSCHOOL_PASSWORD, from stdin with
+--password-stdin, or from a prompt that does not echo.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+
+from .._constants import ENV_PASSWORD, ENV_USERNAME
+from .._exceptions import NextSchoolError
+from .._logging import logger
+from ..auth import NextSchool
+from ._context import Context
+from ._errors import CommandError, ExitCode, describe
+from ._output import write_json
+
+
+def read_username(ctx: Context) -> str:
+    explicit: str | None = ctx.args.username
+    username = explicit or os.environ.get(ENV_USERNAME)
+    if not username:
+        if not sys.stdin.isatty():
+            raise CommandError(
+                f"No username: pass --username or set {ENV_USERNAME}", ExitCode.USAGE
+            )
+        ctx.stderr.write("Username: ")
+        ctx.stderr.flush()
+        username = sys.stdin.readline().strip()
+    if not username:
+        raise CommandError("The username must not be empty", ExitCode.USAGE)
+    return username
+
+
+def read_password(ctx: Context) -> str:
+    if ctx.args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = os.environ.get(ENV_PASSWORD) or getpass.getpass("Password: ")
+    if not password:
+        raise CommandError("The password must not be empty", ExitCode.USAGE)
+    return password
+
+
+def run_login(ctx: Context) -> int:
+    url = ctx.url
+    username = read_username(ctx)
+    password = read_password(ctx)
+    store = ctx.config.token_store
+    with NextSchool(
+        url, username=username, password=password, token_store=store, timeout=ctx.args.timeout
+    ) as client:
+        result = client.login()
+    ctx.config.remember_url(url)
+    user = result.user
+    shown = user.name or user.username or username
+    if ctx.json:
+        write_json(user, ctx.stdout)
+    else:
+        ctx.stdout.write(f"Logged in to {url} as {shown}\n")
+    return ExitCode.OK
+
+
+def run_logout(ctx: Context) -> int:
+    config = ctx.config
+    saved_url = config.saved_url()
+    if config.token_store.load() is None or saved_url is None:
+        config.forget_tokens()
+        ctx.stdout.write("Not logged in\n")
+        return ExitCode.OK
+    try:
+        with NextSchool(
+            saved_url, username="", password="", token_store=config.token_store
+        ) as client:
+            client.logout()
+    except NextSchoolError as error:
+        # The local session ends either way; the user must know the server
+        # may still accept the refresh token until it expires.
+        config.forget_tokens()
+        message, code = describe(error)
+        logger.debug("Logout failed: %s", message)
+        raise CommandError(
+            f"Logged out locally, but the session could not be revoked on the server: {message}",
+            code,
+        ) from error
+    config.forget_tokens()
+    ctx.stdout.write(f"Logged out of {saved_url}\n")
+    return ExitCode.OK
