@@ -37,6 +37,9 @@ Send = Callable[[Message], Awaitable[None]]
 
 MAX_BODY_BYTES = 1 << 20
 _RESULT_CACHE_SIZE = 256
+# Big pages are rare and cheap to rebuild relative to their size; keeping
+# them out bounds the cache to a few megabytes.
+_RESULT_CACHE_MAX_BODY = 64 * 1024
 _FORBIDDEN = "Your account is not assigned to a school"
 _GET_PAGE = (
     b"<!doctype html><title>NextSchool local server</title>"
@@ -178,7 +181,7 @@ class NextSchoolApp:
         if not isinstance(result, ExecutionResult):  # pragma: no cover - resolvers are sync
             raise TypeError("the local server's resolvers must be synchronous")
         response = json_response(result.formatted, 200, limit_headers)
-        if cache_key is not None:
+        if cache_key is not None and len(response.body) <= _RESULT_CACHE_MAX_BODY:
             self._remember(cache_key, response.body)
         return response
 
