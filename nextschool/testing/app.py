@@ -27,7 +27,7 @@ from nextschool.testing.responses import (
 )
 from nextschool.testing.schema import AUTH_REQUIRED, RequestContext, load_schema
 from nextschool.testing.seed import SeedData, load_seed
-from nextschool.testing.settings import ACCOUNTS_BY_ID, ServerSettings
+from nextschool.testing.settings import AccountBook, ServerSettings
 from nextschool.testing.tokens import TokenStatus, TokenStore
 
 Scope = MutableMapping[str, Any]
@@ -52,6 +52,7 @@ class ServerState:
     """Everything one server instance owns."""
 
     settings: ServerSettings
+    accounts: AccountBook
     seed: SeedData
     tokens: TokenStore
     counters: ServerCounters
@@ -74,6 +75,7 @@ def create_state(settings: ServerSettings) -> ServerState:
     active = tuple(limiter for limiter in limiters if limiter is not None)
     return ServerState(
         settings=settings,
+        accounts=settings.accounts(),
         seed=load_seed(settings.seed),
         tokens=tokens,
         counters=ServerCounters(),
@@ -150,6 +152,7 @@ class NextSchoolApp:
 
         context = RequestContext(
             client_ip=client_ip,
+            accounts=state.accounts,
             seed=state.seed,
             tokens=state.tokens,
             counters=state.counters,
@@ -206,7 +209,7 @@ class NextSchoolApp:
             if check.status is TokenStatus.EXPIRED:
                 state.counters.add("expired_token_requests")
             if check.status is TokenStatus.VALID and check.user_id is not None:
-                account = ACCOUNTS_BY_ID.get(check.user_id)
+                account = state.accounts.by_id.get(check.user_id)
         if account is None:
             state.counters.add("unauthenticated_responses")
             errors = field_errors(AUTH_REQUIRED, operation.data_fields, {"code": "UNAUTHENTICATED"})

@@ -15,7 +15,7 @@ from nextschool.testing.counters import ServerCounters
 from nextschool.testing.models import QuestionnaireTemplate, Student, Teacher
 from nextschool.testing.ratelimit import FixedWindowLimiter
 from nextschool.testing.seed import SchoolWorld, SeedData
-from nextschool.testing.settings import ACCOUNTS_BY_ID, ACCOUNTS_BY_USERNAME, Account
+from nextschool.testing.settings import Account, AccountBook
 from nextschool.testing.tokens import TokenStore
 
 AUTH_REQUIRED = "Authentication required"
@@ -29,6 +29,7 @@ class RequestContext:
     """Per-request state handed to resolvers as `info.context`."""
 
     client_ip: str
+    accounts: AccountBook
     seed: SeedData
     tokens: TokenStore
     counters: ServerCounters
@@ -86,7 +87,7 @@ def _login(_root: None, info: GraphQLResolveInfo, username: str, password: str) 
                 LOGIN_RATE_LIMITED,
                 extensions={"code": "RATE_LIMITED", "retryAfter": limit.retry_after},
             )
-    account = ACCOUNTS_BY_USERNAME.get(username)
+    account = context.accounts.by_username.get(username)
     # Compare anyway when the user is unknown, so timing does not tell.
     expected = account.password if account else "\0"
     if not hmac.compare_digest(expected.encode(), password.encode()) or account is None:
@@ -111,7 +112,7 @@ def _refresh(_root: None, info: GraphQLResolveInfo, refreshToken: str) -> dict[s
     context = _context(info)
     context.counters.add("refresh_attempts")
     user_id = context.tokens.use_refresh(refreshToken)
-    account = ACCOUNTS_BY_ID.get(user_id) if user_id is not None else None
+    account = context.accounts.by_id.get(user_id) if user_id is not None else None
     if account is None:
         raise GraphQLError(INVALID_REFRESH)
     access = context.tokens.issue_access(account)

@@ -16,7 +16,7 @@ import uvicorn
 from nextschool.testing.app import NextSchoolApp, ServerState, create_app
 from nextschool.testing.controls import ServerControls
 from nextschool.testing.counters import ServerCounters
-from nextschool.testing.settings import ACCOUNTS_BY_USERNAME, DEMO_USERNAME, ServerSettings
+from nextschool.testing.settings import DEMO_USERNAME, ServerSettings
 
 # Room for hundreds of simultaneous connects from a benchmark.
 BACKLOG = 2048
@@ -57,7 +57,7 @@ class LocalServer:
 
     def issue_tokens(self, username: str = DEMO_USERNAME) -> IssuedTokens:
         """Tokens for an account without an HTTP login (counters stay untouched)."""
-        account = ACCOUNTS_BY_USERNAME[username]
+        account = self.state.accounts.by_username[username]
         access = self.state.tokens.issue_access(account)
         refresh = self.state.tokens.issue_refresh(account)
         return IssuedTokens(access.token, refresh, access.expires_in)

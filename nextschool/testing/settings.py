@@ -36,6 +36,9 @@ class ServerSettings:
     # Random per instance so tokens of one server never validate on another.
     jwt_secret: str = field(default_factory=_random_secret, repr=False)
     seed: int = 2567
+    # More (username, password) accounts in the demo account's school, for
+    # tests that need credentials of their own (odd characters, many users).
+    extra_accounts: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         if not self.access_token_ttl > 0 or not self.refresh_token_ttl > 0:
@@ -49,6 +52,25 @@ class ServerSettings:
             raise ValueError("rate limits must be at least 1 per minute")
         if not self.jwt_secret:
             raise ValueError("jwt_secret must not be empty")
+        names = [username for username, _ in self.extra_accounts]
+        if any(not n for n in names) or len(set(names)) != len(names):
+            raise ValueError("extra account usernames must be unique and not empty")
+        if set(names) & {a.username for a in ACCOUNTS}:
+            raise ValueError("extra accounts must not reuse a built-in username")
+
+    def accounts(self) -> AccountBook:
+        extra = tuple(
+            Account(
+                EXTRA_ACCOUNT_FIRST_ID + n,
+                username,
+                password,
+                username,
+                f"{username}@school.ac.th",
+                1,
+            )
+            for n, (username, password) in enumerate(self.extra_accounts)
+        )
+        return AccountBook(ACCOUNTS + extra)
 
     @property
     def access_expires_in(self) -> int:
@@ -87,5 +109,13 @@ ACCOUNTS: tuple[Account, ...] = (
         None,
     ),
 )
-ACCOUNTS_BY_USERNAME: dict[str, Account] = {a.username: a for a in ACCOUNTS}
-ACCOUNTS_BY_ID: dict[int, Account] = {a.id: a for a in ACCOUNTS}
+EXTRA_ACCOUNT_FIRST_ID = 1001
+
+
+class AccountBook:
+    """The accounts one server knows, by username and by id."""
+
+    def __init__(self, accounts: tuple[Account, ...]) -> None:
+        self.all = accounts
+        self.by_username = {a.username: a for a in accounts}
+        self.by_id = {a.id: a for a in accounts}

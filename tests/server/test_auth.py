@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from nextschool.testing import LocalServer
+from nextschool.testing import LocalServer, ServerSettings
 from nextschool.testing.pytest_plugin import ServerFactory
 
 from .helpers import LOGIN, LOGOUT, Api, api_for
@@ -279,3 +279,42 @@ def test_expired_refresh_token_is_rejected(nextschool_server_factory: ServerFact
         time.sleep(0.5)
         body = api.refresh(refresh_token)
         assert body["errors"][0]["message"] == "Invalid or expired refresh token"
+
+
+def test_extra_accounts_log_in_to_the_demo_school(
+    nextschool_server_factory: ServerFactory,
+) -> None:
+    password = 'quote" back\\slash {braces}\nภาษาไทย 🎓'
+    server = nextschool_server_factory(extra_accounts=(("special", password), ("second", "pw")))
+    for api in api_for(server):
+        payload = api.login("special", password)
+        assert payload["user"] == {
+            "id": 1001,
+            "username": "special",
+            "name": "special",
+            "email": "special@school.ac.th",
+        }
+        _, claims = jwt_parts(payload["accessToken"])
+        assert claims["sub"] == "1001"
+        rows = api.data("{ students(limit: 1000) { id } }", token=payload["accessToken"])
+        assert [r["id"] for r in rows["students"]] == [
+            s.id for s in server.state.seed.schools[1].students
+        ]
+        assert api.login("second", "pw")["user"]["id"] == 1002
+        wrong = api.gql(LOGIN, {"username": "special", "password": password[:-1]})
+        assert wrong["errors"][0]["message"] == "Invalid credentials"
+        assert server.issue_tokens("special").expires_in == 900
+
+
+def test_extra_accounts_belong_to_one_server(nextschool_server: LocalServer, api: Api) -> None:
+    body = api.gql(LOGIN, {"username": "special", "password": "x"})
+    assert body["errors"][0]["message"] == "Invalid credentials"
+
+
+@pytest.mark.parametrize(
+    "accounts",
+    [(("demo", "x"),), (("a", "1"), ("a", "2")), (("", "x"),)],
+)
+def test_extra_accounts_are_validated(accounts: tuple[tuple[str, str], ...]) -> None:
+    with pytest.raises(ValueError, match="username"):
+        ServerSettings(extra_accounts=accounts)

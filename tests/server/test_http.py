@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+from importlib.resources import files
+from pathlib import Path
 
 import httpx
 from graphql import build_client_schema, build_schema, get_introspection_query, print_schema
 
 from nextschool.testing import LocalServer
 from nextschool.testing.schema import schema_sdl
+from nextschool.testing.server import run_local_server
 
-from .helpers import Api
+from .helpers import LOGIN, Api, api_for
 
 
 def test_get_is_not_allowed(shared_server: LocalServer) -> None:
@@ -107,9 +110,6 @@ def test_introspection_describes_the_served_schema(shared_api: Api) -> None:
 
 
 def test_served_schema_is_the_package_copy(shared_api: Api) -> None:
-    from importlib.resources import files
-    from pathlib import Path
-
     packaged = (files("nextschool.generated_client") / "schema.graphql").read_text("utf-8")
     assert schema_sdl() == packaged
     root = Path(__file__).resolve().parents[2] / "schema.graphql"
@@ -117,10 +117,6 @@ def test_served_schema_is_the_package_copy(shared_api: Api) -> None:
 
 
 def test_rate_limit_headers_on_every_response_by_default() -> None:
-    from nextschool.testing.server import run_local_server
-
-    from .helpers import LOGIN, api_for
-
     with run_local_server() as server:
         for api in api_for(server):
             responses = [
