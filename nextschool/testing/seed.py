@@ -10,9 +10,10 @@ from __future__ import annotations
 import functools
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 from nextschool.testing import _names
+from nextschool.testing._builder import IMAGE_BASE, PLANS, Builder, SchoolPlan
 from nextschool.testing._questionnaires import (
     EQ_ANSWERS,
     EQ_NAME,
@@ -23,6 +24,7 @@ from nextschool.testing._questionnaires import (
     SDQ_QUESTIONS,
     SDQ_REVERSED,
 )
+from nextschool.testing._staff import build_teachers, build_template
 from nextschool.testing.models import (
     SCREEN_DOMAINS,
     VISIT_FLAGS,
@@ -31,8 +33,6 @@ from nextschool.testing.models import (
     Classroom,
     Enrolment,
     HomeVisit,
-    QuestionnaireAnswer,
-    QuestionnaireQuestion,
     QuestionnaireTemplate,
     School,
     Semester,
@@ -49,10 +49,6 @@ BE_OFFSET = 543
 # Thai law: เด็กชาย/เด็กหญิง below this age, นาย/นางสาว from it.
 ADULT_TITLE_AGE = 15
 STUDENT_STATUS_TEXT = {10: "กำลังศึกษา"}
-TEACHER_STATUS_TEXT = {1: "ปฏิบัติงาน", 2: "ลาศึกษาต่อ", 3: "ย้ายออก"}
-TEACHER_TYPES = {1: "ครู", 2: "ผู้บริหาร", 3: "บุคลากรสนับสนุน"}
-IMAGE_BASE = "https://cdn.nextschool.io/schools"
-BANGKOK = timezone(timedelta(hours=7))
 
 
 def age_on(dob: date, day: date) -> int:
@@ -103,91 +99,7 @@ class SeedData:
     eq_template: QuestionnaireTemplate
 
 
-@dataclass(frozen=True)
-class _SchoolPlan:
-    id: int
-    name: str
-    domain: str
-    levels: int
-    rooms: int
-    room_size: tuple[int, int]
-    teachers: int
-    province_code: str  # digits 2-3 of a national id born in the province
-    area_code: str  # landline prefix
-    cohort_codes: bool  # "67001"-style codes by entry year, else a running number
-
-
-_PLANS = (
-    _SchoolPlan(1, "โรงเรียนหนองบัววิทยาคม", "nongbua.ac.th", 6, 2, (22, 28), 30, "40", "43", True),
-    _SchoolPlan(
-        2, "โรงเรียนวัดท่าช้างศึกษา", "watthachang.ac.th", 3, 2, (18, 22), 14, "30", "44", False
-    ),
-)
-
-
-class _Ids:
-    """Id sequences shared by both schools, as in one multi-tenant database."""
-
-    def __init__(self) -> None:
-        self._next: dict[str, int] = {
-            "year": 1,
-            "semester": 1,
-            "classroom": 1,
-            "student": 101,
-            "teacher": 1,
-            "visit": 1,
-            "screen": 1,
-            "question": 1,
-            "answer": 1,
-        }
-
-    def __call__(self, kind: str) -> int:
-        value = self._next[kind]
-        self._next[kind] = value + 1
-        return value
-
-
-class _Builder:
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.ids = _Ids()
-        self.citizen_ids: set[str] = set()
-        self.phones: set[str] = set()
-
-    def citizen_id(self, first_digit: str, province: str) -> str:
-        while True:
-            body = first_digit + province + f"{self.rng.randint(0, 99):02d}"
-            body += "".join(str(self.rng.randint(0, 9)) for _ in range(12 - len(body)))
-            # The official check digit of Thai national ids.
-            total = sum(int(d) * (13 - i) for i, d in enumerate(body))
-            number = body + str((11 - total % 11) % 10)
-            if number not in self.citizen_ids:
-                self.citizen_ids.add(number)
-                return number
-
-    def mobile(self) -> str:
-        while True:
-            number = self.rng.choice(("06", "08", "09")) + f"{self.rng.randint(0, 99_999_999):08d}"
-            if number not in self.phones:
-                self.phones.add(number)
-                return number
-
-    def address(self, school_id: int) -> str:
-        villages, subdistrict, district, province, postcode = _names.SCHOOL_ADDRESSES[school_id]
-        house = f"{self.rng.randint(1, 250)}"
-        if self.rng.random() < 0.2:
-            house += f"/{self.rng.randint(1, 9)}"
-        moo = self.rng.randint(1, 12)
-        village = self.rng.choice(villages)
-        return f"{house} หมู่ {moo} {village} {subdistrict} {district} {province} {postcode}"
-
-    def timestamp(self, start: date, end: date) -> str:
-        day = start + timedelta(days=self.rng.randint(0, (end - start).days))
-        moment = datetime(day.year, day.month, day.day, self.rng.randint(8, 16), 0, tzinfo=BANGKOK)
-        return (moment + timedelta(minutes=5 * self.rng.randint(0, 11))).isoformat()
-
-
-def _calendar(builder: _Builder, school_id: int) -> tuple[list[AcademicYear], list[Semester]]:
+def _calendar(builder: Builder, school_id: int) -> tuple[list[AcademicYear], list[Semester]]:
     years: list[AcademicYear] = []
     semesters: list[Semester] = []
     for year_be in (ACTIVE_YEAR_BE - 1, ACTIVE_YEAR_BE):
@@ -220,7 +132,7 @@ class _Pupil:
     room: int
 
 
-def _pupils(builder: _Builder, plan: _SchoolPlan) -> list[_Pupil]:
+def _pupils(builder: Builder, plan: SchoolPlan) -> list[_Pupil]:
     rng = builder.rng
     pupils: list[_Pupil] = []
     cohort_seq: dict[int, int] = {}
@@ -254,7 +166,7 @@ def _pupils(builder: _Builder, plan: _SchoolPlan) -> list[_Pupil]:
 
 
 def _classrooms(
-    builder: _Builder, plan: _SchoolPlan, years: list[AcademicYear]
+    builder: Builder, plan: SchoolPlan, years: list[AcademicYear]
 ) -> dict[tuple[int, int, int], Classroom]:
     rooms: dict[tuple[int, int, int], Classroom] = {}
     for year in years:
@@ -292,7 +204,7 @@ def _enrolments(
 
 
 def _care_records(
-    builder: _Builder,
+    builder: Builder,
     school_id: int,
     years: list[AcademicYear],
     semesters: list[Semester],
@@ -339,8 +251,8 @@ def _care_records(
 
 
 def _students(
-    builder: _Builder,
-    plan: _SchoolPlan,
+    builder: Builder,
+    plan: SchoolPlan,
     pupils: list[_Pupil],
     active: tuple[Enrolment, ...],
     visits: dict[tuple[int, int], HomeVisit],
@@ -391,113 +303,12 @@ def _students(
     return tuple(sorted(students, key=lambda s: s.id))
 
 
-_TEACHER_POSITIONS = ("ครู คศ.1", "ครู คศ.2", "ครู คศ.3", "ครูผู้ช่วย", "พนักงานราชการ", "ครูอัตราจ้าง")
-
-
-def _teachers(
-    builder: _Builder,
-    plan: _SchoolPlan,
-    years: list[AcademicYear],
-    rooms: dict[tuple[int, int, int], Classroom],
-) -> tuple[Teacher, ...]:
-    rng = builder.rng
-    count = plan.teachers
-    # Roles by position in the staff list: a director, a deputy, classroom
-    # teachers, and one administrative officer at the end.
-    kinds = ["director", "deputy"] + ["teacher"] * (count - 3) + ["staff"]
-    # A couple of teachers are away, so the status filter has something to do.
-    away = {count - 2: 2, count - 3: 3} if count > 20 else {}
-    advisers = [i for i, k in enumerate(kinds) if k == "teacher" and i not in away]
-    homerooms: dict[int, dict[int, list[int]]] = {}
-    for shift, year in enumerate(sorted(years, key=lambda y: not y.is_active)):
-        year_rooms = sorted(
-            (r for r in rooms.values() if r.academic_year_id == year.id),
-            key=lambda r: (r.level, r.room),
-        )
-        # Each classroom has two homeroom teachers; they rotate between years.
-        for n, room in enumerate(year_rooms):
-            for k in (2 * n, 2 * n + 1):
-                teacher = advisers[(k + 3 * shift) % len(advisers)]
-                homerooms.setdefault(teacher, {}).setdefault(year.id, []).append(room.id)
-    active_year = next(y for y in years if y.is_active)
-    room_names = {r.id: r.name for r in rooms.values()}
-    usernames: set[str] = set()
-    result: list[Teacher] = []
-    for index, kind in enumerate(kinds):
-        male = rng.random() < 0.4
-        first = rng.choice(_names.MALE_FIRST_NAMES if male else _names.FEMALE_FIRST_NAMES)
-        last = rng.choice(_names.LAST_NAMES)
-        title = "นาย" if male else rng.choice(("นาง", "นางสาว"))
-        username = f"{first[1]}.{last[1][:2]}".lower()
-        while username in usernames:
-            username += str(rng.randint(0, 9))
-        usernames.add(username)
-        teacher_id = builder.ids("teacher")
-        status = away.get(index, 1)
-        position = {
-            "director": "ผู้อำนวยการโรงเรียน",
-            "deputy": "รองผู้อำนวยการโรงเรียน",
-            "staff": "เจ้าหน้าที่ธุรการ",
-        }.get(kind) or rng.choice(_TEACHER_POSITIONS)
-        picture = f"t{teacher_id}.jpg" if rng.random() < 0.8 else None
-        by_year = {y: tuple(ids) for y, ids in homerooms.get(index, {}).items()}
-        takecare = ", ".join(room_names[i] for i in by_year.get(active_year.id, ()))
-        result.append(
-            Teacher(
-                id=teacher_id,
-                username=username,
-                email=f"{username}@{plan.domain}",
-                status=status,
-                statusText=TEACHER_STATUS_TEXT[status],
-                type={"director": 2, "deputy": 2, "staff": 3}.get(kind, 1),
-                title=title,
-                firstname=first[0],
-                lastname=last[0],
-                fullName=f"{title}{first[0]} {last[0]}",
-                mobileNo=builder.mobile(),
-                empNo=f"{plan.id}{teacher_id:04d}",
-                empPosition=position,
-                teachGroup=rng.choice(_names.TEACH_GROUPS) if kind == "teacher" else None,
-                gender="ชาย" if male else "หญิง",
-                profilePic=picture,
-                imageURI=f"{IMAGE_BASE}/{plan.id}/teachers/{picture}" if picture else None,
-                takecare=takecare or None,
-                citizenId=builder.citizen_id(rng.choice("13"), plan.province_code),
-                school_id=plan.id,
-                classroom_ids=by_year,
-            )
-        )
-    return tuple(result)
-
-
-def _template(
-    builder: _Builder,
-    template_id: int,
-    name: str,
-    questions: tuple[str, ...],
-    answers: tuple[str, ...],
-    reversed_items: frozenset[int],
-    first_point: int,
-) -> QuestionnaireTemplate:
-    items: list[QuestionnaireQuestion] = []
-    for number, text in enumerate(questions, 1):
-        points = [first_point + i for i in range(len(answers))]
-        if number in reversed_items:
-            points.reverse()
-        choices = tuple(
-            QuestionnaireAnswer(builder.ids("answer"), label, point)
-            for label, point in zip(answers, points, strict=True)
-        )
-        items.append(QuestionnaireQuestion(builder.ids("question"), number, text, choices))
-    return QuestionnaireTemplate(template_id, name, tuple(items))
-
-
 @functools.lru_cache(maxsize=4)
 def load_seed(seed: int) -> SeedData:
     """The world for `seed`. Immutable, so server instances share it."""
-    builder = _Builder(random.Random(seed))
+    builder = Builder(random.Random(seed))
     schools: dict[int, SchoolWorld] = {}
-    for plan in _PLANS:
+    for plan in PLANS:
         years, semesters = _calendar(builder, plan.id)
         rooms = _classrooms(builder, plan, years)
         pupils = _pupils(builder, plan)
@@ -505,7 +316,7 @@ def load_seed(seed: int) -> SeedData:
         visits, screens = _care_records(builder, plan.id, years, semesters, enrolments)
         active_year = next(y for y in years if y.is_active)
         students = _students(builder, plan, pupils, enrolments[active_year.id], visits)
-        teachers = _teachers(builder, plan, years, rooms)
+        teachers = build_teachers(builder, plan, years, rooms)
         schools[plan.id] = SchoolWorld(
             school=School(plan.id, plan.name, plan.domain),
             years=tuple(years),
@@ -519,6 +330,8 @@ def load_seed(seed: int) -> SeedData:
         )
     return SeedData(
         schools=schools,
-        sdq_template=_template(builder, 1, SDQ_NAME, SDQ_QUESTIONS, SDQ_ANSWERS, SDQ_REVERSED, 0),
-        eq_template=_template(builder, 2, EQ_NAME, EQ_QUESTIONS, EQ_ANSWERS, EQ_REVERSED, 1),
+        sdq_template=build_template(
+            builder, 1, SDQ_NAME, SDQ_QUESTIONS, SDQ_ANSWERS, SDQ_REVERSED, 0
+        ),
+        eq_template=build_template(builder, 2, EQ_NAME, EQ_QUESTIONS, EQ_ANSWERS, EQ_REVERSED, 1),
     )
