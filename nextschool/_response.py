@@ -18,6 +18,7 @@ from typing import Any
 
 import pydantic
 
+from ._constants import AUTH_OPERATIONS
 from ._exceptions import (
     APIError,
     AuthenticationError,
@@ -105,8 +106,13 @@ def _parse_slowly(
     errors = _error_details(body, operation, status_code)
     data = body.get("data") if isinstance(body, dict) else None
     partial = data if isinstance(data, dict) else None
+    # Partial data of an auth operation may hold tokens; errors travel far
+    # (pickled to workers, sent to error trackers), so they never carry it.
+    partial_for_errors = None if operation in AUTH_OPERATIONS else partial
     if errors:
-        raise classify_errors(errors, operation=operation, status_code=status_code, data=partial)
+        raise classify_errors(
+            errors, operation=operation, status_code=status_code, data=partial_for_errors
+        )
     if status_code == 401:
         raise AuthenticationError(
             "Authentication required (HTTP 401)", operation=operation, status_code=status_code
@@ -140,8 +146,10 @@ def _parse_slowly(
 
 
 def _decode_json(content: bytes) -> Any:
+    # JSON on the wire is UTF-8 (RFC 8259); json.loads would also guess UTF-16
+    # and UTF-32 from bytes, which the fast path rightly rejects.
     try:
-        return json.loads(content)
+        return json.loads(content.decode("utf-8"))
     except (ValueError, RecursionError):
         return None
 
@@ -230,7 +238,10 @@ def parse_retry_after(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        seconds = float(value)
+        try:
+            seconds = float(value)
+        except OverflowError:  # a JSON integer beyond float range
+            return None
     elif isinstance(value, str):
         try:
             seconds = float(value.strip())

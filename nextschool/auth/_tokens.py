@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -27,6 +28,7 @@ from .._exceptions import (
     AuthenticationError,
     ConfigurationError,
     HTTPStatusError,
+    InvalidResponseError,
     RateLimitError,
     SessionExpiredError,
 )
@@ -224,7 +226,13 @@ class TokenManager:
     ) -> None:
         # `issued_at` is when the request that produced the token was sent,
         # which is no later than when the server started the token's lifetime.
+        access_token = _sendable(access_token)
         expires_at = refresh_at = None
+        if lifetime is not None:
+            try:
+                lifetime = float(lifetime)
+            except OverflowError:
+                lifetime = None  # an absurd expiresIn: schedule as if it were unknown
         if lifetime is not None:
             expires_at = issued_at + lifetime
             margin = min(REFRESH_MARGIN_SECONDS, lifetime * REFRESH_MARGIN_FRACTION)
@@ -248,6 +256,18 @@ class TokenManager:
             retry_at,
             tokens.generation,
         )
+
+
+# RFC 6750 bearer tokens are visible ASCII; anything else cannot go in a header.
+_SENDABLE_TOKEN = re.compile(r"[\x21-\x7e]+")
+
+
+def _sendable(access_token: str) -> str:
+    if access_token and not _SENDABLE_TOKEN.fullmatch(access_token):
+        raise InvalidResponseError(
+            "The API issued an access token that cannot be sent in an Authorization header"
+        )
+    return access_token
 
 
 def jwt_expiry(token: str) -> float | None:

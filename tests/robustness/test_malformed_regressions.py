@@ -1,9 +1,8 @@
-"""Malformed answers that currently crash the SDK with a non-NextSchoolError.
+"""Malformed answers that once crashed the SDK with a non-NextSchoolError.
 
-Each test is the smallest answer that shows the crash, on both clients. They
-are strict xfails: once the SDK is fixed they pass, the xfail turns into a
-failure, and the marker (and the matching exclusion in _strategies.py or
-_harness.py) is to be removed.
+Each test is the smallest answer that showed the crash, on both clients: an
+integer beyond float range as a wait or a lifetime, and an access token that
+cannot be sent in an Authorization header.
 """
 
 from __future__ import annotations
@@ -40,12 +39,6 @@ def _call_each(kind: ClientKind, api: ScriptedApi, methods: list[str]) -> None:
                 client.call(method)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="parse_retry_after() calls float() on a JSON int beyond float range "
-    "(nextschool/_response.py)",
-)
 @pytest.mark.parametrize("kind", CLIENT_KINDS)
 def test_rate_limited_with_retry_after_beyond_float_range(kind: ClientKind) -> None:
     api = ScriptedApi()
@@ -64,12 +57,6 @@ def test_rate_limited_with_retry_after_beyond_float_range(kind: ClientKind) -> N
     _call_each(kind, api, ["students"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="TokenManager._adopt() adds an expiresIn beyond float range to a float clock "
-    "(nextschool/auth/_tokens.py)",
-)
 @pytest.mark.parametrize("kind", CLIENT_KINDS)
 @pytest.mark.parametrize("method", ["login", "refresh_token"])
 def test_expires_in_beyond_float_range(kind: ClientKind, method: str) -> None:
@@ -89,12 +76,6 @@ def test_expires_in_beyond_float_range(kind: ClientKind, method: str) -> None:
     _call_each(kind, api, [method, "students"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeEncodeError,
-    reason="a login answer's non-ASCII access token is adopted; every later request "
-    "fails to encode its Authorization header (nextschool/auth/_tokens.py, _core.py)",
-)
 @pytest.mark.parametrize("kind", CLIENT_KINDS)
 @pytest.mark.parametrize("method", ["login", "refresh_token"])
 def test_access_token_that_cannot_be_a_header(kind: ClientKind, method: str) -> None:

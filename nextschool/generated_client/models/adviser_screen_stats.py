@@ -10,22 +10,18 @@ from .base_model import BaseModel
 
 class AdviserScreenStats(BaseModel):
     adviser_screen_stats: Optional["AdviserScreenStatsAdviserScreenStats"] = Field(
-        alias="adviserScreenStats", default=None
+        alias="adviserScreenStats"
     )
 
 
 class AdviserScreenStatsAdviserScreenStats(BaseModel):
-    total_special: Optional[int] = Field(alias="totalSpecial", default=None)
-    total_normal: Optional[int] = Field(alias="totalNormal", default=None)
-    total_risk: Optional[int] = Field(alias="totalRisk", default=None)
-    total_problem: Optional[int] = Field(alias="totalProblem", default=None)
-    total_genius: Optional[int] = Field(alias="totalGenius", default=None)
-    total_academic_special: Optional[int] = Field(
-        alias="totalAcademicSpecial", default=None
-    )
-    total_activity_special: Optional[int] = Field(
-        alias="totalActivitySpecial", default=None
-    )
+    total_special: Optional[int] = Field(alias="totalSpecial")
+    total_normal: Optional[int] = Field(alias="totalNormal")
+    total_risk: Optional[int] = Field(alias="totalRisk")
+    total_problem: Optional[int] = Field(alias="totalProblem")
+    total_genius: Optional[int] = Field(alias="totalGenius")
+    total_academic_special: Optional[int] = Field(alias="totalAcademicSpecial")
+    total_activity_special: Optional[int] = Field(alias="totalActivitySpecial")
 
 
 AdviserScreenStats.model_rebuild()

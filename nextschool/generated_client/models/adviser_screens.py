@@ -16,15 +16,15 @@ class AdviserScreens(BaseModel):
 
 class AdviserScreensAdviserScreens(BaseModel):
     student_id: int = Field(alias="studentId")
-    code: Optional[str] = Field(default=None)
-    title: Optional[str] = Field(default=None)
-    firstname: Optional[str] = Field(default=None)
-    lastname: Optional[str] = Field(default=None)
-    classroom_name: Optional[str] = Field(alias="classroomName", default=None)
-    order_number: Optional[int] = Field(alias="orderNumber", default=None)
-    screen_id: Optional[int] = Field(alias="screenId", default=None)
-    screened_at: Optional[str] = Field(alias="screenedAt", default=None)
-    overall: Optional[str] = Field(default=None)
+    code: Optional[str]
+    title: Optional[str]
+    firstname: Optional[str]
+    lastname: Optional[str]
+    classroom_name: Optional[str] = Field(alias="classroomName")
+    order_number: Optional[int] = Field(alias="orderNumber")
+    screen_id: Optional[int] = Field(alias="screenId")
+    screened_at: Optional[str] = Field(alias="screenedAt")
+    overall: Optional[str]
 
 
 AdviserScreens.model_rebuild()

@@ -10,9 +10,7 @@ from .fragments import QuestionnaireTemplateFields
 
 
 class EqTemplate(BaseModel):
-    eq_template: Optional["EqTemplateEqTemplate"] = Field(
-        alias="eqTemplate", default=None
-    )
+    eq_template: Optional["EqTemplateEqTemplate"] = Field(alias="eqTemplate")
 
 
 EqTemplateEqTemplate = QuestionnaireTemplateFields

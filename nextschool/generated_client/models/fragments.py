@@ -10,60 +10,60 @@ from .base_model import BaseModel
 
 class AuthUserFields(BaseModel):
     id: int
-    username: Optional[str] = Field(default=None)
-    name: Optional[str] = Field(default=None)
-    email: Optional[str] = Field(default=None)
+    username: Optional[str]
+    name: Optional[str]
+    email: Optional[str]
 
 
 class QuestionnaireTemplateFields(BaseModel):
     id: int
-    name: Optional[str] = Field(default=None)
+    name: Optional[str]
     questions: list["QuestionnaireTemplateFieldsQuestions"]
 
 
 class QuestionnaireTemplateFieldsQuestions(BaseModel):
     id: int
-    order_number: Optional[int] = Field(alias="orderNumber", default=None)
-    question_text: Optional[str] = Field(alias="questionText", default=None)
+    order_number: Optional[int] = Field(alias="orderNumber")
+    question_text: Optional[str] = Field(alias="questionText")
     answers: list["QuestionnaireTemplateFieldsQuestionsAnswers"]
 
 
 class QuestionnaireTemplateFieldsQuestionsAnswers(BaseModel):
     id: int
-    answer_text: Optional[str] = Field(alias="answerText", default=None)
-    answer_point: Optional[int] = Field(alias="answerPoint", default=None)
+    answer_text: Optional[str] = Field(alias="answerText")
+    answer_point: Optional[int] = Field(alias="answerPoint")
 
 
 class StudentVisitFields(BaseModel):
     id: int
-    overall: Optional[str] = Field(default=None)
-    overall_text: Optional[str] = Field(alias="overallText", default=None)
-    visited_at: Optional[str] = Field(alias="visitedAt", default=None)
+    overall: Optional[str]
+    overall_text: Optional[str] = Field(alias="overallText")
+    visited_at: Optional[str] = Field(alias="visitedAt")
 
 
 class StudentFields(BaseModel):
     id: int
-    code: Optional[str] = Field(default=None)
-    title: Optional[str] = Field(default=None)
-    firstname: Optional[str] = Field(default=None)
-    lastname: Optional[str] = Field(default=None)
-    full_name: Optional[str] = Field(alias="fullName", default=None)
-    firstname_en: Optional[str] = Field(alias="firstnameEn", default=None)
-    lastname_en: Optional[str] = Field(alias="lastnameEn", default=None)
-    citizen_id: Optional[str] = Field(alias="citizenId", default=None)
-    gender: Optional[str] = Field(default=None)
-    blood: Optional[str] = Field(default=None)
-    dob: Optional[str] = Field(default=None)
-    address: Optional[str] = Field(default=None)
-    telephone: Optional[str] = Field(default=None)
-    mobile_no: Optional[str] = Field(alias="mobileNo", default=None)
-    status: Optional[int] = Field(default=None)
-    status_text: Optional[str] = Field(alias="statusText", default=None)
-    image: Optional[str] = Field(default=None)
-    image_uri: Optional[str] = Field(alias="imageURI", default=None)
-    order_number: Optional[int] = Field(alias="orderNumber", default=None)
-    classroom_name: Optional[str] = Field(alias="classroomName", default=None)
-    visit: Optional["StudentFieldsVisit"] = Field(default=None)
+    code: Optional[str]
+    title: Optional[str]
+    firstname: Optional[str]
+    lastname: Optional[str]
+    full_name: Optional[str] = Field(alias="fullName")
+    firstname_en: Optional[str] = Field(alias="firstnameEn")
+    lastname_en: Optional[str] = Field(alias="lastnameEn")
+    citizen_id: Optional[str] = Field(alias="citizenId")
+    gender: Optional[str]
+    blood: Optional[str]
+    dob: Optional[str]
+    address: Optional[str]
+    telephone: Optional[str]
+    mobile_no: Optional[str] = Field(alias="mobileNo")
+    status: Optional[int]
+    status_text: Optional[str] = Field(alias="statusText")
+    image: Optional[str]
+    image_uri: Optional[str] = Field(alias="imageURI")
+    order_number: Optional[int] = Field(alias="orderNumber")
+    classroom_name: Optional[str] = Field(alias="classroomName")
+    visit: Optional["StudentFieldsVisit"]
 
 
 class StudentFieldsVisit(StudentVisitFields):
@@ -71,35 +71,33 @@ class StudentFieldsVisit(StudentVisitFields):
 
 
 class VisitStatsFields(BaseModel):
-    total: Optional[int] = Field(default=None)
-    visited: Optional[int] = Field(default=None)
-    not_visited: Optional[int] = Field(alias="notVisited", default=None)
-    problem: Optional[int] = Field(default=None)
-    normal: Optional[int] = Field(default=None)
+    total: Optional[int]
+    visited: Optional[int]
+    not_visited: Optional[int] = Field(alias="notVisited")
+    problem: Optional[int]
+    normal: Optional[int]
 
 
 class TeacherFields(BaseModel):
     id: int
-    username: Optional[str] = Field(default=None)
-    email: Optional[str] = Field(default=None)
-    status: Optional[int] = Field(default=None)
-    status_text: Optional[str] = Field(alias="statusText", default=None)
-    type_: Optional[int] = Field(alias="type", default=None)
-    title: Optional[str] = Field(default=None)
-    firstname: Optional[str] = Field(default=None)
-    lastname: Optional[str] = Field(default=None)
-    full_name: Optional[str] = Field(alias="fullName", default=None)
-    mobile_no: Optional[str] = Field(alias="mobileNo", default=None)
-    emp_no: Optional[str] = Field(alias="empNo", default=None)
-    emp_position: Optional[str] = Field(alias="empPosition", default=None)
-    teach_group: Optional[str] = Field(alias="teachGroup", default=None)
-    gender: Optional[str] = Field(default=None)
-    profile_pic: Optional[str] = Field(alias="profilePic", default=None)
-    image_uri: Optional[str] = Field(alias="imageURI", default=None)
-    takecare: Optional[str] = Field(default=None)
-    visit_summary: Optional["TeacherFieldsVisitSummary"] = Field(
-        alias="visitSummary", default=None
-    )
+    username: Optional[str]
+    email: Optional[str]
+    status: Optional[int]
+    status_text: Optional[str] = Field(alias="statusText")
+    type_: Optional[int] = Field(alias="type")
+    title: Optional[str]
+    firstname: Optional[str]
+    lastname: Optional[str]
+    full_name: Optional[str] = Field(alias="fullName")
+    mobile_no: Optional[str] = Field(alias="mobileNo")
+    emp_no: Optional[str] = Field(alias="empNo")
+    emp_position: Optional[str] = Field(alias="empPosition")
+    teach_group: Optional[str] = Field(alias="teachGroup")
+    gender: Optional[str]
+    profile_pic: Optional[str] = Field(alias="profilePic")
+    image_uri: Optional[str] = Field(alias="imageURI")
+    takecare: Optional[str]
+    visit_summary: Optional["TeacherFieldsVisitSummary"] = Field(alias="visitSummary")
 
 
 class TeacherFieldsVisitSummary(VisitStatsFields):

@@ -3,10 +3,8 @@
 
 from typing import Optional
 
-from pydantic import Field
-
 from .base_model import BaseModel
 
 
 class Logout(BaseModel):
-    logout: Optional[bool] = Field(default=None)
+    logout: Optional[bool]

@@ -10,9 +10,7 @@ from .fragments import QuestionnaireTemplateFields
 
 
 class SdqTemplate(BaseModel):
-    sdq_template: Optional["SdqTemplateSdqTemplate"] = Field(
-        alias="sdqTemplate", default=None
-    )
+    sdq_template: Optional["SdqTemplateSdqTemplate"] = Field(alias="sdqTemplate")
 
 
 SdqTemplateSdqTemplate = QuestionnaireTemplateFields

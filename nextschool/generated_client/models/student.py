@@ -3,14 +3,12 @@
 
 from typing import Optional
 
-from pydantic import Field
-
 from .base_model import BaseModel
 from .fragments import StudentFields
 
 
 class Student(BaseModel):
-    student: Optional["StudentStudent"] = Field(default=None)
+    student: Optional["StudentStudent"]
 
 
 StudentStudent = StudentFields

@@ -3,14 +3,12 @@
 
 from typing import Optional
 
-from pydantic import Field
-
 from .base_model import BaseModel
 from .fragments import TeacherFields
 
 
 class Teacher(BaseModel):
-    teacher: Optional["TeacherTeacher"] = Field(default=None)
+    teacher: Optional["TeacherTeacher"]
 
 
 TeacherTeacher = TeacherFields

@@ -10,9 +10,7 @@ from .fragments import VisitStatsFields
 
 
 class VisitStats(BaseModel):
-    visit_stats: Optional["VisitStatsVisitStats"] = Field(
-        alias="visitStats", default=None
-    )
+    visit_stats: Optional["VisitStatsVisitStats"] = Field(alias="visitStats")
 
 
 VisitStatsVisitStats = VisitStatsFields

@@ -14,16 +14,16 @@ class VisitStudents(BaseModel):
 
 class VisitStudentsVisitStudents(BaseModel):
     student_id: int = Field(alias="studentId")
-    code: Optional[str] = Field(default=None)
-    title: Optional[str] = Field(default=None)
-    firstname: Optional[str] = Field(default=None)
-    lastname: Optional[str] = Field(default=None)
-    classroom_name: Optional[str] = Field(alias="classroomName", default=None)
-    order_number: Optional[int] = Field(alias="orderNumber", default=None)
-    visit_id: Optional[int] = Field(alias="visitId", default=None)
-    visited_at: Optional[str] = Field(alias="visitedAt", default=None)
-    overall: Optional[str] = Field(default=None)
-    overall_text: Optional[str] = Field(alias="overallText", default=None)
+    code: Optional[str]
+    title: Optional[str]
+    firstname: Optional[str]
+    lastname: Optional[str]
+    classroom_name: Optional[str] = Field(alias="classroomName")
+    order_number: Optional[int] = Field(alias="orderNumber")
+    visit_id: Optional[int] = Field(alias="visitId")
+    visited_at: Optional[str] = Field(alias="visitedAt")
+    overall: Optional[str]
+    overall_text: Optional[str] = Field(alias="overallText")
 
 
 VisitStudents.model_rebuild()
