@@ -23,7 +23,7 @@ from .._paging import (
 )
 from .._response import GraphQLResult
 from ..generated_client.async_client import GeneratedAsyncClient
-from ..generated_client.async_client.async_base_client import HttpClient, Response
+from ..generated_client.async_client.async_base_client import HttpClient
 from ..generated_client.async_client.base_model import UNSET
 from ..generated_client.models import (
     AdviserScreensAdviserScreens,
@@ -193,7 +193,12 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         operation_name: str | None = None,
         variables: dict[str, Any] | None = None,
         **kwargs: Any,
-    ) -> Response:
+    ) -> GraphQLResult:
+        """Send any GraphQL document through the auth and retry layer.
+
+        The result's `.data` is the operation's model for the generated
+        operations and the `data` dict for any other document.
+        """
         request = self._prepare(query, operation_name, variables, kwargs)
         flow = call_flow(
             authenticated=request.authenticated,

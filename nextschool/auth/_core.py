@@ -70,10 +70,7 @@ class ClientCore:
         wall_clock: Clock,
     ) -> None:
         self.url = _resolve_url(url)
-        username = username if username is not None else os.environ.get(ENV_USERNAME)
-        password = password if password is not None else os.environ.get(ENV_PASSWORD)
-        if (username is None) != (password is None):
-            raise ConfigurationError("username and password must be given together")
+        username, password = _resolve_credentials(username, password)
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
         credentials = Credentials(username, password) if username and password else None
@@ -211,6 +208,24 @@ class ClientCore:
             # The session itself is fine; losing persistence must not fail the call.
             logger.exception("Could not save tokens to %r", self._token_store)
         return stored
+
+
+def _resolve_credentials(
+    username: str | None, password: str | None
+) -> tuple[str | None, str | None]:
+    """Arguments first, then the environment for whichever is missing.
+
+    Half a pair from the environment alone is ignored rather than an error, so
+    a shell that exports only NEXTSCHOOL_USERNAME can still resume saved tokens.
+    """
+    passed = username is not None or password is not None
+    username = username if username is not None else os.environ.get(ENV_USERNAME)
+    password = password if password is not None else os.environ.get(ENV_PASSWORD)
+    if (username is None) != (password is None):
+        if passed:
+            raise ConfigurationError("username and password must be given together")
+        return None, None
+    return username, password
 
 
 def _resolve_url(url: str | None) -> str:

@@ -31,7 +31,7 @@ from ..generated_client.models import (
     VisitStudentsVisitStudents,
 )
 from ..generated_client.sync_client import GeneratedSyncClient
-from ..generated_client.sync_client.base_client import HttpClient, Response
+from ..generated_client.sync_client.base_client import HttpClient
 from ..generated_client.sync_client.base_model import UNSET
 from ._core import USER_AGENT, ClientCore, PreparedRequest, TokensChangedHook, build_timeout
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow
@@ -188,7 +188,12 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         operation_name: str | None = None,
         variables: dict[str, Any] | None = None,
         **kwargs: Any,
-    ) -> Response:
+    ) -> GraphQLResult:
+        """Send any GraphQL document through the auth and retry layer.
+
+        The result's `.data` is the operation's model for the generated
+        operations and the `data` dict for any other document.
+        """
         request = self._prepare(query, operation_name, variables, kwargs)
         flow = call_flow(
             authenticated=request.authenticated,

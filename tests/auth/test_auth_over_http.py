@@ -13,6 +13,7 @@ import pytest
 from nextschool import (
     AsyncNextSchool,
     AuthenticationError,
+    ConfigurationError,
     ForbiddenError,
     InvalidCredentialsError,
     NextSchool,
@@ -320,3 +321,19 @@ def test_environment_variables_configure_the_client(
         assert client.url == server.url
         assert len(client.students(limit=1)) == 1
     assert server.counters.logins == 1
+
+
+def test_half_a_credential_pair(server: LocalServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NEXTSCHOOL_PASSWORD", raising=False)
+    with pytest.raises(ConfigurationError, match="together"):
+        NextSchool(server.url, username=DEMO_USERNAME)
+    monkeypatch.setenv("NEXTSCHOOL_PASSWORD", DEMO_PASSWORD)
+    with NextSchool(server.url, username=DEMO_USERNAME) as client:
+        client.login()
+        saved = client.tokens
+    assert saved is not None
+    # Only the username in the environment: ignored, the saved tokens still work.
+    monkeypatch.delenv("NEXTSCHOOL_PASSWORD")
+    monkeypatch.setenv("NEXTSCHOOL_USERNAME", DEMO_USERNAME)
+    with NextSchool(server.url, refresh_token=saved.refresh_token) as resumed:
+        assert len(resumed.students(limit=1)) == 1
