@@ -110,7 +110,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
     ) -> LoginLogin:
         """Log in now, with these credentials or the configured ones."""
         if username is not None or password is not None:
-            self._tokens.set_credentials(username, password)
+            self._use_credentials(username, password)
         credentials = self._tokens.require_credentials()
         async with self._renewal_lock:
             started = self._tokens.now()

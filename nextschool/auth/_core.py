@@ -16,7 +16,6 @@ import pydantic_core
 
 from .._constants import (
     AUTH_OPERATIONS,
-    DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     ENV_PASSWORD,
     ENV_URL,
@@ -194,6 +193,10 @@ class ClientCore:
             {"accessToken": tokens.access_token, "expiresIn": max(0, int(remaining))}
         )
 
+    def _use_credentials(self, username: str | None, password: str | None) -> None:
+        self._tokens.set_credentials(username, password)
+        register_secret(password)
+
     def _register_token_secrets(self, tokens: StoredTokens | None) -> None:
         if tokens is not None:
             register_secret(tokens.access_token)
@@ -245,7 +248,6 @@ def build_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
 
 
 __all__ = [
-    "DEFAULT_MAX_RETRIES",
     "ClientCore",
     "PreparedRequest",
     "TokensChangedHook",
