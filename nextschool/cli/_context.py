@@ -43,9 +43,7 @@ class Context:
             store = MemoryTokenStore()
         else:
             raise CommandError(f"Not logged in to {url}: {LOGIN_HINT}", ExitCode.AUTH)
-        # Empty strings, not None: the client would otherwise read a lone
-        # NEXTSCHOOL_USERNAME from the environment and refuse to start.
-        username, password = credentials or ("", "")
+        username, password = credentials or (None, None)
         return NextSchool(
             url,
             username=username,
