@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -84,6 +84,12 @@ class ClientCore:
             initial = StoredTokens(access_token or "", refresh_token, None)
         else:
             initial = self._token_store.load()
+            if initial is not None and initial.url not in (None, self.url):
+                logger.warning(
+                    "Ignoring saved tokens: they were issued by another API URL than %s",
+                    self.url,
+                )
+                initial = None
         if initial is not None:
             self._register_token_secrets(initial)
             if initial.access_token:
@@ -102,7 +108,8 @@ class ClientCore:
     @property
     def tokens(self) -> StoredTokens | None:
         """The current tokens, e.g. to persist them yourself."""
-        return self._tokens.stored()
+        stored = self._tokens.stored()
+        return None if stored is None else replace(stored, url=self.url)
 
     @property
     def is_authenticated(self) -> bool:
@@ -203,7 +210,7 @@ class ClientCore:
             register_secret(tokens.refresh_token)
 
     def _save_tokens(self) -> StoredTokens | None:
-        stored = self._tokens.stored()
+        stored = self.tokens
         self._register_token_secrets(stored)
         try:
             self._token_store.save(stored)

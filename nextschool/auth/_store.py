@@ -67,10 +67,12 @@ class FileTokenStore:
             return None
         refresh_token = raw.get("refresh_token")
         expires_at = raw.get("access_expires_at")
+        url = raw.get("url")
         return StoredTokens(
             access_token=raw["access_token"],
             refresh_token=refresh_token if isinstance(refresh_token, str) else None,
             access_expires_at=float(expires_at) if isinstance(expires_at, (int, float)) else None,
+            url=url if isinstance(url, str) else None,
         )
 
     def save(self, tokens: StoredTokens | None) -> None:
@@ -83,6 +85,7 @@ class FileTokenStore:
                 "access_token": tokens.access_token,
                 "refresh_token": tokens.refresh_token,
                 "access_expires_at": tokens.access_expires_at,
+                "url": tokens.url,
             }
         )
         # mkstemp creates the file with mode 0600 before anything is written.

@@ -53,6 +53,8 @@ class StoredTokens:
     access_token: str = field(repr=False)
     refresh_token: str | None = field(repr=False)
     access_expires_at: float | None = None
+    # The API that issued the tokens: they are never sent anywhere else.
+    url: str | None = None
 
 
 @dataclass(frozen=True)

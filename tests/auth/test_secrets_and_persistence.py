@@ -11,6 +11,7 @@ import pytest
 
 from nextschool import (
     AsyncNextSchool,
+    AuthenticationError,
     FileTokenStore,
     InvalidCredentialsError,
     NextSchool,
@@ -159,3 +160,23 @@ def test_file_store_replaces_atomically(tmp_path: Path) -> None:
     assert path.stat().st_ino != inode  # a new file renamed over the old one
     assert store.load() == StoredTokens("a2", "r1", 2.0)
     assert os.stat(path).st_mode & 0o077 == 0
+
+
+def test_saved_tokens_are_only_sent_to_the_api_that_issued_them(
+    start_server: ServerFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    first, second = start_server(), start_server()
+    store = FileTokenStore(tmp_path / "tokens.json")
+    with NextSchool(
+        first.url, username=DEMO_USERNAME, password=DEMO_PASSWORD, token_store=store
+    ) as client:
+        client.login()
+    saved = store.load()
+    assert saved is not None
+    assert saved.url == first.url
+    with NextSchool(second.url, token_store=store) as elsewhere:
+        assert not elsewhere.is_authenticated
+        with pytest.raises(AuthenticationError, match="Not logged in"):
+            elsewhere.students(limit=1)
+    assert second.counters.requests_total == 0
+    assert "issued by another API URL" in caplog.text
