@@ -257,9 +257,13 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         if not force and not self._tokens.renewal_needed(rejected):
             return self._tokens.usable()
         before = self._tokens.current
+        ticket = self._tokens.renewal_ticket()
         try:
             with self._renewal_lock:
                 before = self._tokens.current
+                failure = self._tokens.failure_since(ticket)
+                if failure is not None and not force:
+                    raise failure
                 # Whoever held the lock before us may have renewed already.
                 if force or self._tokens.renewal_needed(rejected):
                     self._drive(self._tokens.renew(proactive=rejected is None and not force))

@@ -29,6 +29,7 @@ from .._exceptions import (
     ConfigurationError,
     HTTPStatusError,
     InvalidResponseError,
+    NextSchoolError,
     RateLimitError,
     SessionExpiredError,
 )
@@ -111,6 +112,8 @@ class TokenManager:
         self._clock = clock
         self._wall_clock = wall_clock
         self._generation = 0
+        self._renewals = 0
+        self._last_renewal_error: NextSchoolError | None = None
         self.current: TokenSet | None = None
 
     def __repr__(self) -> str:
@@ -187,8 +190,34 @@ class TokenManager:
     def clear(self) -> None:
         self.current = None
 
+    def renewal_ticket(self) -> int:
+        """Taken before waiting for a renewal; see `failure_since`."""
+        return self._renewals
+
+    def failure_since(self, ticket: int) -> NextSchoolError | None:
+        """The error of a renewal that ran while the holder of `ticket` waited.
+
+        Callers queued behind a failed renewal share its error instead of each
+        trying again in turn: with the API down, a thousand waiting calls
+        would otherwise make a thousand sequential refresh attempts.
+        """
+        return self._last_renewal_error if self._renewals != ticket else None
+
     def renew(self, *, proactive: bool) -> RenewalFlow:
         """Refresh, or log in when there is nothing to refresh or refresh is refused."""
+        try:
+            yield from self._renew(proactive)
+        except NextSchoolError as error:
+            self._last_renewal_error = error
+            raise
+        else:
+            self._last_renewal_error = None
+        finally:
+            # Counted when a renewal ends, so a ticket taken while one runs
+            # tells its waiter about that renewal's outcome.
+            self._renewals += 1
+
+    def _renew(self, proactive: bool) -> RenewalFlow:
         current = self.current
         if current is not None and current.refresh_token is not None:
             started = self._clock()

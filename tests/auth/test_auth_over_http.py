@@ -15,6 +15,7 @@ from nextschool import (
     AuthenticationError,
     ConfigurationError,
     ForbiddenError,
+    HTTPStatusError,
     InvalidCredentialsError,
     NextSchool,
     SessionExpiredError,
@@ -337,3 +338,44 @@ def test_half_a_credential_pair(server: LocalServer, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("NEXTSCHOOL_USERNAME", DEMO_USERNAME)
     with NextSchool(server.url, refresh_token=saved.refresh_token) as resumed:
         assert len(resumed.students(limit=1)) == 1
+
+
+async def test_waiters_share_the_error_of_a_failed_refresh(server: LocalServer) -> None:
+    async with demo_async(server) as client:
+        await client.login()
+        server.controls.revoke_access_tokens()
+        server.controls.fail_next(1, "http_503", operation="RefreshToken")
+        # Slow answers, so every call is waiting while the one refresh fails.
+        server.controls.delay = 0.2
+        server.counters.reset()
+        outcomes = await asyncio.gather(
+            *(client.students(limit=1) for _ in range(50)), return_exceptions=True
+        )
+        assert all(isinstance(outcome, HTTPStatusError) for outcome in outcomes)
+        assert server.counters.requests_by_operation["RefreshToken"] == 1
+        # The session is intact: the next call refreshes and succeeds.
+        assert len(await client.students(limit=1)) == 1
+    assert server.counters.refreshes == 1
+    assert server.counters.logins == 0
+
+
+def test_threads_share_the_error_of_a_failed_refresh(server: LocalServer) -> None:
+    with demo_sync(server) as client:
+        client.login()
+        server.controls.revoke_access_tokens()
+        server.controls.fail_next(1, "http_503", operation="RefreshToken")
+        server.controls.delay = 0.2
+        server.counters.reset()
+
+        def call() -> object:
+            try:
+                return client.students(limit=1)
+            except HTTPStatusError as error:
+                return error
+
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            outcomes = list(pool.map(lambda _: call(), range(20)))
+        assert all(isinstance(outcome, HTTPStatusError) for outcome in outcomes)
+        assert server.counters.requests_by_operation["RefreshToken"] == 1
+        server.controls.delay = 0
+        assert len(client.students(limit=1)) == 1

@@ -200,3 +200,23 @@ def test_repr_shows_no_secret() -> None:
     for secret in ("access-secret", "refresh-1", "demo-password"):
         assert secret not in text
     assert "SecretStr" in repr(SecretStr("x"))
+
+
+def test_waiters_learn_the_outcome_of_the_renewal_they_waited_for() -> None:
+    clock = FakeClock()
+    tokens = manager(clock)
+    tokens.adopt_login(login_payload(), clock.now)
+    waiting = tokens.renewal_ticket()
+    flow = tokens.renew(proactive=False)
+    next(flow)
+    error = HTTPStatusError("HTTP 503", status_code=503)
+    with pytest.raises(HTTPStatusError):
+        flow.throw(error)
+    assert tokens.failure_since(waiting) is error
+    arriving_later = tokens.renewal_ticket()
+    assert tokens.failure_since(arriving_later) is None
+    flow = tokens.renew(proactive=False)
+    next(flow)
+    with pytest.raises(StopIteration):
+        flow.send(refresh_payload("access-2"))
+    assert tokens.failure_since(arriving_later) is None
