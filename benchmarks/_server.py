@@ -111,10 +111,8 @@ def _answer_commands(state: Any, commands: IO[str], replies: IO[str]) -> None:
 
 
 def main() -> None:
-    import uvicorn
-
     from nextschool.testing import ServerSettings, create_app
-    from nextschool.testing.server import BACKLOG, bind_socket
+    from nextschool.testing.server import bind_socket, make_uvicorn_server
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--cert")
@@ -125,25 +123,13 @@ def main() -> None:
     app, state = create_app(settings)
     sock = bind_socket("127.0.0.1", 0)
     port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        app,
-        lifespan="off",
-        access_log=False,
-        log_config=None,
-        ws="none",
-        interface="asgi3",
-        backlog=BACKLOG,
-        server_header=False,
-        ssl_certfile=args.cert,
-        ssl_keyfile=args.key,
-        timeout_graceful_shutdown=1,
-    )
+    server = make_uvicorn_server(app, ssl_certfile=args.cert, ssl_keyfile=args.key)
     scheme = "https" if args.cert else "http"
     print(f"{scheme}://127.0.0.1:{port}/", flush=True)
     threading.Thread(
         target=_answer_commands, args=(state, sys.stdin, sys.stdout), daemon=True
     ).start()
-    uvicorn.Server(config).run(sockets=[sock])
+    server.run(sockets=[sock])
 
 
 if __name__ == "__main__":

@@ -142,7 +142,10 @@ class _PromptServer(uvicorn.Server):
                 await asyncio.wait_for(listener.wait_closed(), _POLL * 10)
 
 
-def make_uvicorn_server(app: NextSchoolApp) -> uvicorn.Server:
+def make_uvicorn_server(
+    app: NextSchoolApp, *, ssl_certfile: str | None = None, ssl_keyfile: str | None = None
+) -> uvicorn.Server:
+    """A uvicorn server for the app; with a certificate and key it serves HTTPS."""
     _quiet_deliberate_drops()
     config = uvicorn.Config(
         app,
@@ -156,6 +159,8 @@ def make_uvicorn_server(app: NextSchoolApp) -> uvicorn.Server:
         server_header=False,
         # Stop promptly even when a test leaves a delayed request running.
         timeout_graceful_shutdown=1,
+        ssl_certfile=ssl_certfile,
+        ssl_keyfile=ssl_keyfile,
     )
     return _PromptServer(config)
 
