@@ -11,7 +11,7 @@ from typing import Any, TypeVar, cast
 import httpx
 from typing_extensions import Unpack
 
-from .._constants import DEFAULT_CONNECTION_LIMITS, DEFAULT_MAX_RETRIES
+from .._constants import DEFAULT_MAX_RETRIES
 from .._exceptions import NextSchoolError
 from .._logging import logger
 from .._paging import (
@@ -33,7 +33,7 @@ from ..generated_client.models import (
     TeachersTeachers,
     VisitStudentsVisitStudents,
 )
-from ._core import USER_AGENT, ClientCore, PreparedRequest, TokensChangedHook, build_timeout
+from ._core import ClientCore, PreparedRequest, TokensChangedHook, http_client_options
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
@@ -80,13 +80,8 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
             clock=clock,
             wall_clock=wall_clock,
         )
-        self._owns_http_client = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            timeout=build_timeout(timeout),
-            limits=DEFAULT_CONNECTION_LIMITS,
-            headers={"User-Agent": USER_AGENT},
-        )
-        self._timeout = None if timeout is None else build_timeout(timeout)
+        self._adopt_http_client(http_client, timeout)
+        self._http = http_client or httpx.AsyncClient(**http_client_options(timeout))
         self._renewal_lock = asyncio.Lock()
         # The cast is the narrowest fix for ariadne-codegen issue #463: the
         # generated HttpClient protocol declares positional parameters that
@@ -246,8 +241,6 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
     async def _send(self, request: PreparedRequest, token: TokenSet | None) -> GraphQLResult:
         bearer = token.access_token if token is not None else None
         options = self._http_options(request)
-        if self._timeout is not None and "timeout" not in options:
-            options["timeout"] = self._timeout
         started = time.perf_counter()
         try:
             response = await self._http.post(

@@ -16,6 +16,7 @@ import pydantic_core
 
 from .._constants import (
     AUTH_OPERATIONS,
+    DEFAULT_CONNECTION_LIMITS,
     DEFAULT_TIMEOUT,
     ENV_PASSWORD,
     ENV_URL,
@@ -79,7 +80,7 @@ class ClientCore:
         self._on_tokens_changed = on_tokens_changed
         self._retry = RetryPolicy(max_retries=max_retries)
         self._tokens = TokenManager(credentials=credentials, clock=clock, wall_clock=wall_clock)
-        initial = None
+        initial: StoredTokens | None
         if access_token is not None or refresh_token is not None:
             initial = StoredTokens(access_token or "", refresh_token, None)
         else:
@@ -150,7 +151,20 @@ class ClientCore:
         return headers
 
     def _http_options(self, request: PreparedRequest) -> dict[str, Any]:
-        return {key: value for key, value in request.http_options.items() if key != "headers"}
+        options = {key: value for key, value in request.http_options.items() if key != "headers"}
+        if self._caller_client_timeout is not None:
+            options.setdefault("timeout", self._caller_client_timeout)
+        return options
+
+    def _adopt_http_client(
+        self, http_client: object | None, timeout: float | httpx.Timeout | None
+    ) -> None:
+        self._owns_http_client = http_client is None
+        # A client the SDK makes gets the timeout at construction; a caller's
+        # client keeps its own settings, so an explicit timeout goes per request.
+        self._caller_client_timeout = (
+            build_timeout(timeout) if http_client is not None and timeout is not None else None
+        )
 
     def _decode(
         self, request: PreparedRequest, response: httpx.Response, started: float
@@ -246,6 +260,15 @@ def _resolve_url(url: str | None) -> str:
     return resolved
 
 
+def http_client_options(timeout: float | httpx.Timeout | None) -> dict[str, Any]:
+    """Settings of the httpx client the SDK makes when none is passed in."""
+    return {
+        "timeout": build_timeout(timeout),
+        "limits": DEFAULT_CONNECTION_LIMITS,
+        "headers": {"User-Agent": USER_AGENT},
+    }
+
+
 def build_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
     if timeout is None:
         return DEFAULT_TIMEOUT
@@ -258,5 +281,5 @@ __all__ = [
     "ClientCore",
     "PreparedRequest",
     "TokensChangedHook",
-    "build_timeout",
+    "http_client_options",
 ]

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from nextschool import (
+    APITimeoutError,
     AsyncNextSchool,
     AuthenticationError,
     ConfigurationError,
@@ -379,3 +380,23 @@ def test_threads_share_the_error_of_a_failed_refresh(server: LocalServer) -> Non
         assert server.counters.requests_by_operation["RefreshToken"] == 1
         server.controls.delay = 0
         assert len(client.students(limit=1)) == 1
+
+
+async def test_timeout_applies_to_a_client_passed_in(server: LocalServer) -> None:
+    async with (
+        httpx.AsyncClient(timeout=30) as http,
+        AsyncNextSchool(
+            server.url,
+            username=DEMO_USERNAME,
+            password=DEMO_PASSWORD,
+            http_client=http,
+            timeout=0.2,
+            max_retries=0,
+        ) as client,
+    ):
+        await client.login()
+        server.controls.delay = 0.6
+        with pytest.raises(APITimeoutError):
+            await client.students(limit=1)
+        server.controls.delay = 0
+        assert len(await client.students(limit=1, timeout=5)) == 1
