@@ -95,7 +95,6 @@ def _parse_slowly(
     content: bytes,
     model: type[pydantic.BaseModel] | None,
 ) -> GraphQLResult:
-    body = _decode_json(content)
     if status_code == 429:
         raise RateLimitError(
             "Rate limit exceeded (HTTP 429)",
@@ -103,6 +102,7 @@ def _parse_slowly(
             operation=operation,
             status_code=status_code,
         )
+    body = _decode_json(content)
     errors = _error_details(body, operation, status_code)
     data = body.get("data") if isinstance(body, dict) else None
     partial = data if isinstance(data, dict) else None
