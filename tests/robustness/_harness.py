@@ -164,7 +164,7 @@ def run_async(api: ScriptedApi, operation: Operation, script: Iterable[ScriptIte
             except NextSchoolError as error:
                 outcome.first_error = error
                 outcome.tokens_after_error = _token_pair(client)
-                api.script.clear()
+            api.script.clear()
             outcome.second_result = await call(**operation.kwargs)
             outcome.client_repr = repr(client)
         return outcome
