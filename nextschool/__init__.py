@@ -25,12 +25,15 @@ from ._exceptions import (
     SessionExpiredError,
 )
 from ._logging import RedactingFilter
+from ._ratelimit import LocalRateLimiter, RateLimiter
+from ._redis import RedisRateLimiter, RedisTokenStore
 from ._version import __version__
 from .auth import (
     AsyncNextSchool,
     FileTokenStore,
     MemoryTokenStore,
     NextSchool,
+    SharedTokenStore,
     StoredTokens,
     TokenStore,
 )
@@ -51,12 +54,17 @@ __all__ = [
     "HTTPStatusError",
     "InvalidCredentialsError",
     "InvalidResponseError",
+    "LocalRateLimiter",
     "MemoryTokenStore",
     "NextSchool",
     "NextSchoolError",
     "RateLimitError",
+    "RateLimiter",
     "RedactingFilter",
+    "RedisRateLimiter",
+    "RedisTokenStore",
     "SessionExpiredError",
+    "SharedTokenStore",
     "StoredTokens",
     "TokenStore",
     "__version__",
