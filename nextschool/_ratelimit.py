@@ -16,7 +16,7 @@ import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Protocol, runtime_checkable
 
 from ._exceptions import APITimeoutError, ConfigurationError
@@ -80,6 +80,27 @@ def clamp_pause(seconds: float) -> float:
     if not seconds > 0:
         return 0.0
     return min(float(seconds), MAX_PAUSE)
+
+
+def pause_from_headers(headers: Mapping[str, str], now: float) -> float | None:
+    """Seconds to pause when `X-RateLimit-Remaining` says the budget is spent.
+
+    `X-RateLimit-Reset` is the end of the window in epoch seconds (as the API
+    sends it); a small number is taken as seconds from now.
+    """
+    remaining = headers.get("x-ratelimit-remaining")
+    reset = headers.get("x-ratelimit-reset")
+    if remaining is None or reset is None:
+        return None
+    try:
+        spent = int(remaining) <= 0
+        reset_at = float(reset)
+    except ValueError:
+        return None
+    if not spent or not math.isfinite(reset_at):
+        return None
+    seconds = reset_at - now if reset_at > 1e9 else reset_at
+    return clamp_pause(seconds) or None
 
 
 class WaitBudget:
@@ -159,4 +180,4 @@ class LocalRateLimiter:
                 self._paused_until = max(self._paused_until, self._clock() + seconds)
 
 
-__all__ = ["LocalRateLimiter", "RateLimiter"]
+__all__ = ["LocalRateLimiter", "RateLimiter", "pause_from_headers"]

@@ -12,7 +12,7 @@ import httpx
 from typing_extensions import Unpack
 
 from .._constants import DEFAULT_MAX_RETRIES
-from .._exceptions import NextSchoolError
+from .._exceptions import NextSchoolError, RateLimitError
 from .._logging import logger
 from .._paging import (
     DEFAULT_PAGE_SIZE,
@@ -21,6 +21,7 @@ from .._paging import (
     TeacherFilters,
     check_page_size,
 )
+from .._ratelimit import RateLimiter
 from .._response import GraphQLResult
 from ..generated_client.async_client import GeneratedAsyncClient
 from ..generated_client.async_client.async_base_client import HttpClient
@@ -35,6 +36,7 @@ from ..generated_client.models import (
 )
 from ._core import ClientCore, PreparedRequest, TokensChangedHook, http_client_options
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow
+from ._shared import hold_in_thread
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
 
@@ -65,6 +67,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         token_store: TokenStore | None = None,
         on_tokens_changed: TokensChangedHook | None = None,
+        rate_limiter: RateLimiter | None = None,
         clock: Clock = time.monotonic,
         wall_clock: Clock = time.time,
     ) -> None:
@@ -79,6 +82,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
             on_tokens_changed=on_tokens_changed,
             clock=clock,
             wall_clock=wall_clock,
+            rate_limiter=rate_limiter,
         )
         self._adopt_http_client(http_client, timeout)
         self._http = http_client or httpx.AsyncClient(**http_client_options(timeout))
@@ -107,11 +111,12 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         if username is not None or password is not None:
             self._use_credentials(username, password)
         credentials = self._tokens.require_credentials()
-        async with self._renewal_lock:
+        async with self._renewal_lock, hold_in_thread(self._shared):
             started = self._tokens.now()
             payload = await super().login(credentials.username, credentials.password, **kwargs)
             self._tokens.adopt_login(payload, started)
-        await self._tokens_changed("login")
+            await self._asave_tokens()
+        await self._tokens_changed("login", saved=True)
         return payload
 
     async def refresh_token(
@@ -223,6 +228,8 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
     async def _perform(self, step: object, request: PreparedRequest | None) -> Any:
         if isinstance(step, SendRequest):
             assert request is not None
+            if self._rate_limiter is not None:
+                await self._acquire_slot(request)
             return await self._send(request, step.token)
         if isinstance(step, ObtainToken):
             return await self._obtain_token(step.rejected)
@@ -251,13 +258,36 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
             )
         except httpx.HTTPError as exc:
             raise self._transport_error(request, exc) from exc
-        return self._decode(request, response, started)
+        if self._rate_limiter is None:
+            return self._decode(request, response, started)
+        try:
+            result = self._decode(request, response, started)
+        except RateLimitError as error:
+            await self._pause_fleet(error.retry_after)
+            raise
+        await self._pause_fleet(self._server_pause(response))
+        return result
+
+    async def _acquire_slot(self, request: PreparedRequest) -> None:
+        login = self._takes_login_slot(request)
+        acquire_async = getattr(self._rate_limiter, "acquire_async", None)
+        if acquire_async is not None:
+            await acquire_async(login=login)
+        elif self._rate_limiter is not None:
+            # A limiter with a blocking acquire only: wait in a worker thread.
+            await asyncio.to_thread(self._rate_limiter.acquire, login=login)
+
+    async def _pause_fleet(self, seconds: float | None) -> None:
+        pause = getattr(self._rate_limiter, "pause", None)
+        if seconds is not None and pause is not None:
+            await asyncio.to_thread(pause, seconds)
 
     async def _obtain_token(self, rejected: TokenSet | None, *, force: bool = False) -> TokenSet:
         if not force and not self._tokens.renewal_needed(rejected):
             return self._tokens.usable()
         before = self._tokens.current
         ticket = self._tokens.renewal_ticket()
+        saved = False
         try:
             async with self._renewal_lock:
                 before = self._tokens.current
@@ -266,14 +296,34 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
                     raise failure
                 # Whoever held the lock before us may have renewed already.
                 if force or self._tokens.renewal_needed(rejected):
-                    await self._drive(self._tokens.renew(proactive=rejected is None and not force))
+                    # And another process, if the store is shared.
+                    proactive = rejected is None and not force
+                    async with hold_in_thread(self._shared):
+                        if force or not await self._adopt_newer(rejected):
+                            await self._drive(self._tokens.renew(proactive=proactive))
+                            await self._asave_tokens()
+                        saved = True
         finally:
             if self._tokens.current is not before:
-                await self._tokens_changed("renewal")
+                await self._tokens_changed("renewal", saved=saved)
         return self._tokens.usable()
 
-    async def _tokens_changed(self, reason: str) -> None:
-        stored = self._save_tokens()
+    async def _adopt_newer(self, rejected: TokenSet | None) -> bool:
+        if not self._shared.shared:
+            return False
+        latest = await asyncio.to_thread(self._shared.load)
+        return self._shared.adopt(self._tokens, latest, rejected)
+
+    async def _asave_tokens(self) -> None:
+        if self._shared.shared:
+            await asyncio.to_thread(self._save_tokens)
+        else:
+            self._save_tokens()
+
+    async def _tokens_changed(self, reason: str, *, saved: bool = False) -> None:
+        if not saved:
+            await self._asave_tokens()
+        stored = self.tokens
         logger.debug("Tokens changed (%s)", reason)
         if self._on_tokens_changed is None:
             return

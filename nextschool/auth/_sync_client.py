@@ -12,7 +12,7 @@ import httpx
 from typing_extensions import Unpack
 
 from .._constants import DEFAULT_MAX_RETRIES
-from .._exceptions import NextSchoolError
+from .._exceptions import NextSchoolError, RateLimitError
 from .._logging import logger
 from .._paging import (
     DEFAULT_PAGE_SIZE,
@@ -21,6 +21,7 @@ from .._paging import (
     TeacherFilters,
     check_page_size,
 )
+from .._ratelimit import RateLimiter
 from .._response import GraphQLResult
 from ..generated_client.models import (
     AdviserScreensAdviserScreens,
@@ -65,6 +66,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         max_retries: int = DEFAULT_MAX_RETRIES,
         token_store: TokenStore | None = None,
         on_tokens_changed: TokensChangedHook | None = None,
+        rate_limiter: RateLimiter | None = None,
         clock: Clock = time.monotonic,
         wall_clock: Clock = time.time,
     ) -> None:
@@ -79,6 +81,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
             on_tokens_changed=on_tokens_changed,
             clock=clock,
             wall_clock=wall_clock,
+            rate_limiter=rate_limiter,
         )
         self._adopt_http_client(http_client, timeout)
         self._http = http_client or httpx.Client(**http_client_options(timeout))
@@ -107,11 +110,12 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         if username is not None or password is not None:
             self._use_credentials(username, password)
         credentials = self._tokens.require_credentials()
-        with self._renewal_lock:
+        with self._renewal_lock, self._shared.lock():
             started = self._tokens.now()
             payload = super().login(credentials.username, credentials.password, **kwargs)
             self._tokens.adopt_login(payload, started)
-        self._tokens_changed("login")
+            self._save_tokens()
+        self._tokens_changed("login", saved=True)
         return payload
 
     def refresh_token(
@@ -216,6 +220,8 @@ class NextSchool(ClientCore, GeneratedSyncClient):
     def _perform(self, step: object, request: PreparedRequest | None) -> Any:
         if isinstance(step, SendRequest):
             assert request is not None
+            if self._rate_limiter is not None:
+                self._rate_limiter.acquire(login=self._takes_login_slot(request))
             return self._send(request, step.token)
         if isinstance(step, ObtainToken):
             return self._obtain_token(step.rejected)
@@ -244,13 +250,27 @@ class NextSchool(ClientCore, GeneratedSyncClient):
             )
         except httpx.HTTPError as exc:
             raise self._transport_error(request, exc) from exc
-        return self._decode(request, response, started)
+        if self._rate_limiter is None:
+            return self._decode(request, response, started)
+        try:
+            result = self._decode(request, response, started)
+        except RateLimitError as error:
+            self._pause_fleet(error.retry_after)
+            raise
+        self._pause_fleet(self._server_pause(response))
+        return result
+
+    def _pause_fleet(self, seconds: float | None) -> None:
+        pause = getattr(self._rate_limiter, "pause", None)
+        if seconds is not None and pause is not None:
+            pause(seconds)
 
     def _obtain_token(self, rejected: TokenSet | None, *, force: bool = False) -> TokenSet:
         if not force and not self._tokens.renewal_needed(rejected):
             return self._tokens.usable()
         before = self._tokens.current
         ticket = self._tokens.renewal_ticket()
+        saved = False
         try:
             with self._renewal_lock:
                 before = self._tokens.current
@@ -259,14 +279,21 @@ class NextSchool(ClientCore, GeneratedSyncClient):
                     raise failure
                 # Whoever held the lock before us may have renewed already.
                 if force or self._tokens.renewal_needed(rejected):
-                    self._drive(self._tokens.renew(proactive=rejected is None and not force))
+                    # And another process, if the store is shared.
+                    with self._shared.lock():
+                        if force or not self._shared.adopt_newer(self._tokens, rejected):
+                            self._drive(
+                                self._tokens.renew(proactive=rejected is None and not force)
+                            )
+                            self._save_tokens()
+                        saved = True
         finally:
             if self._tokens.current is not before:
-                self._tokens_changed("renewal")
+                self._tokens_changed("renewal", saved=saved)
         return self._tokens.usable()
 
-    def _tokens_changed(self, reason: str) -> None:
-        stored = self._save_tokens()
+    def _tokens_changed(self, reason: str, *, saved: bool = False) -> None:
+        stored = self.tokens if saved else self._save_tokens()
         logger.debug("Tokens changed (%s)", reason)
         if self._on_tokens_changed is None:
             return

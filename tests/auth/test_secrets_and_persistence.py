@@ -107,7 +107,9 @@ async def test_file_store_is_private_atomic_and_resumes_a_session(
     ) as client:
         await client.students(limit=1)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert [p.name for p in path.parent.iterdir()] == ["tokens.json"]  # no temp files left
+    # No temporary files left; the lock file stays, as a lock shared by processes must.
+    assert sorted(p.name for p in path.parent.iterdir()) == ["tokens.json", "tokens.json.lock"]
+    assert stat.S_IMODE((path.parent / "tokens.json.lock").stat().st_mode) == 0o600
     saved = store.load()
     assert saved is not None
     assert saved.access_expires_at is not None
