@@ -228,10 +228,13 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
     async def _perform(self, step: object, request: PreparedRequest | None) -> Any:
         if isinstance(step, SendRequest):
             assert request is not None
-            if self._rate_limiter is not None:
+            if self._rate_limiter is not None and step.token is None:
                 await self._acquire_slot(request)
             return await self._send(request, step.token)
         if isinstance(step, ObtainToken):
+            # The slot comes first: waiting for it can outlast the token.
+            if self._rate_limiter is not None and request is not None:
+                await self._acquire_slot(request)
             return await self._obtain_token(step.rejected)
         if isinstance(step, Sleep):
             logger.info("Retrying %s in %.2f s", request and request.operation, step.seconds)

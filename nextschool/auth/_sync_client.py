@@ -220,10 +220,13 @@ class NextSchool(ClientCore, GeneratedSyncClient):
     def _perform(self, step: object, request: PreparedRequest | None) -> Any:
         if isinstance(step, SendRequest):
             assert request is not None
-            if self._rate_limiter is not None:
+            if self._rate_limiter is not None and step.token is None:
                 self._rate_limiter.acquire(login=self._takes_login_slot(request))
             return self._send(request, step.token)
         if isinstance(step, ObtainToken):
+            # The slot comes first: waiting for it can outlast the token.
+            if self._rate_limiter is not None and request is not None:
+                self._rate_limiter.acquire(login=self._takes_login_slot(request))
             return self._obtain_token(step.rejected)
         if isinstance(step, Sleep):
             logger.info("Retrying %s in %.2f s", request and request.operation, step.seconds)
