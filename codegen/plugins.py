@@ -127,7 +127,10 @@ def _is_all(node: ast.Assign) -> bool:
 # NaN or a string; they are validated leniently so such a value never fails a
 # login, and the token logic decides what to schedule with instead.
 LIFETIME_FIELD_NAMES = frozenset({"expiresIn"})
-LIFETIME_VALIDATOR_MODULE = "nextschool._lifetimes"
+# Relative to the generated models package (nextschool.generated_client.models):
+# a relative import sorts the same wherever the code is generated.
+LIFETIME_VALIDATOR_MODULE = "_lifetimes"
+LIFETIME_VALIDATOR_LEVEL = 3
 LIFETIME_VALIDATOR = "lenient_expires_in"
 
 
@@ -173,7 +176,7 @@ class LenientLifetimePlugin(Plugin):
                 ast.ImportFrom(
                     module=LIFETIME_VALIDATOR_MODULE,
                     names=[ast.alias(name=LIFETIME_VALIDATOR)],
-                    level=0,
+                    level=LIFETIME_VALIDATOR_LEVEL,
                 ),
             ]
         return module

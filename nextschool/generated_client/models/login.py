@@ -5,8 +5,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, SecretStr
 
-from nextschool._lifetimes import lenient_expires_in
-
+from ..._lifetimes import lenient_expires_in
 from .base_model import BaseModel
 from .fragments import AuthUserFields
 
