@@ -24,6 +24,7 @@ from ._ratelimit import (
     clamp_pause,
     default_margin,
 )
+from .auth._file_store import cap_timeout
 from .auth._tokens import StoredTokens
 
 DEFAULT_TOKEN_KEY = "nextschool:tokens"  # noqa: S105 - a key name, not a secret
@@ -150,7 +151,7 @@ class RedisTokenStore:
 
     def lock(self, timeout: float | None = None) -> RedisRenewalLock:
         """The fleet-wide renewal lock, for `with store.lock(): ...`."""
-        return RedisRenewalLock(self, self.lock_timeout if timeout is None else timeout)
+        return RedisRenewalLock(self, cap_timeout(self.lock_timeout, timeout))
 
 
 class RedisRenewalLock:

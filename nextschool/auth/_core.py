@@ -3,6 +3,7 @@ request encoding, response decoding, token bookkeeping and logging."""
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -51,6 +52,8 @@ class PreparedRequest:
     authenticated: bool
     is_mutation: bool
     http_options: Mapping[str, Any]
+    # On the time.monotonic clock; None: no overall limit.
+    deadline_at: float | None
 
 
 class ClientCore:
@@ -68,6 +71,7 @@ class ClientCore:
         access_token: str | None,
         refresh_token: str | None,
         max_retries: int,
+        deadline: float | None,
         token_store: TokenStore | None,
         on_tokens_changed: TokensChangedHook | None,
         clock: Clock,
@@ -78,6 +82,7 @@ class ClientCore:
         username, password = _resolve_credentials(username, password)
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
+        self._deadline = check_deadline(deadline)
         credentials = Credentials(username, password) if username and password else None
         if credentials is not None:
             register_secret(credentials.password)
@@ -141,6 +146,11 @@ class ClientCore:
             payload["variables"] = {
                 name: value for name, value in variables.items() if value is not self._unset
             }
+        deadline = (
+            check_deadline(http_options.pop("deadline"))
+            if "deadline" in http_options
+            else self._deadline
+        )
         return PreparedRequest(
             operation=operation_name,
             body=pydantic_core.to_json(payload, by_alias=True),
@@ -148,6 +158,7 @@ class ClientCore:
             authenticated=operation_name not in AUTH_OPERATIONS,
             is_mutation=query.lstrip().startswith("mutation"),
             http_options=http_options,
+            deadline_at=None if deadline is None else time.monotonic() + deadline,
         )
 
     def _headers(self, request: PreparedRequest, bearer: str | None) -> dict[str, str]:
@@ -159,11 +170,54 @@ class ClientCore:
             headers["Authorization"] = f"Bearer {bearer}"
         return headers
 
-    def _http_options(self, request: PreparedRequest) -> dict[str, Any]:
+    def _http_options(
+        self, request: PreparedRequest, default_timeout: httpx.Timeout
+    ) -> dict[str, Any]:
         options = {key: value for key, value in request.http_options.items() if key != "headers"}
         if self._caller_client_timeout is not None:
             options.setdefault("timeout", self._caller_client_timeout)
+        if request.deadline_at is not None:
+            remaining = self._remaining(request.operation, request.deadline_at)
+            timeout = options.get("timeout", default_timeout)
+            if not isinstance(timeout, httpx.Timeout):
+                timeout = httpx.Timeout(timeout)
+            parts = {
+                "connect": timeout.connect,
+                "read": timeout.read,
+                "write": timeout.write,
+                "pool": timeout.pool,
+            }
+            if any(part is None or part > remaining for part in parts.values()):
+                # No single network operation may outlast the call itself.
+                options["timeout"] = httpx.Timeout(
+                    **{
+                        name: remaining if part is None else min(part, remaining)
+                        for name, part in parts.items()
+                    }
+                )
         return options
+
+    def _remaining(self, operation: str | None, deadline_at: float) -> float:
+        """Seconds left before `deadline_at`, or APITimeoutError when none are."""
+        remaining = deadline_at - time.monotonic()
+        if remaining <= 0:
+            raise deadline_exceeded(operation)
+        return remaining
+
+    def _renewal_options(
+        self, request: PreparedRequest | None, deadline_at: float | None
+    ) -> dict[str, Any]:
+        """Options of a login or refresh made on behalf of `request`: its limits apply."""
+        options: dict[str, Any] = {"deadline": None}
+        if deadline_at is not None:
+            operation = request.operation if request is not None else None
+            options["deadline"] = self._remaining(operation, deadline_at)
+        if request is not None and "timeout" in request.http_options:
+            options["timeout"] = request.http_options["timeout"]
+        return options
+
+    def _new_deadline(self) -> float | None:
+        return None if self._deadline is None else time.monotonic() + self._deadline
 
     def _adopt_http_client(
         self, http_client: object | None, timeout: float | httpx.Timeout | None
@@ -176,7 +230,7 @@ class ClientCore:
         )
 
     def _decode(
-        self, request: PreparedRequest, response: httpx.Response, started: float
+        self, request: PreparedRequest, response: httpx.Response, content: bytes, started: float
     ) -> GraphQLResult:
         logger.debug(
             "%s -> HTTP %d in %.1f ms",
@@ -188,7 +242,7 @@ class ClientCore:
             operation=request.operation,
             status_code=response.status_code,
             headers=response.headers,
-            content=response.content,
+            content=content,
             model=request.model,
         )
 
@@ -244,6 +298,14 @@ class ClientCore:
     def _takes_login_slot(request: PreparedRequest) -> bool:
         return request.operation in LOGIN_BUDGET_OPERATIONS
 
+    def _slot_timeout(self, request: PreparedRequest, deadline_at: float | None) -> float | None:
+        """How long a call may wait for a rate-limit slot: what is left of its deadline."""
+        return None if deadline_at is None else self._remaining(request.operation, deadline_at)
+
+    def _lock_timeout(self, deadline_at: float | None) -> float | None:
+        """How long a renewal may wait for a shared store's lock (None: the store's own)."""
+        return None if deadline_at is None else self._remaining(None, deadline_at)
+
     def _server_pause(self, response: httpx.Response) -> float | None:
         """How long the server's headers say the whole fleet should wait, if at all."""
         if self._rate_limiter is None:
@@ -277,6 +339,27 @@ def _resolve_url(url: str | None) -> str:
     return resolved
 
 
+def deadline_exceeded(operation: str | None) -> APITimeoutError:
+    return APITimeoutError(
+        f"{operation or 'Request'} did not complete within its deadline", operation=operation
+    )
+
+
+def check_deadline(deadline: object) -> float | None:
+    if deadline is None:
+        return None
+    if (
+        isinstance(deadline, bool)
+        or not isinstance(deadline, (int, float))
+        or not math.isfinite(deadline)
+        or deadline <= 0
+    ):
+        raise ConfigurationError(
+            f"deadline must be a positive number of seconds or None, got {deadline!r}"
+        )
+    return float(deadline)
+
+
 def http_client_options(timeout: float | httpx.Timeout | None) -> dict[str, Any]:
     """Settings of the httpx client the SDK makes when none is passed in."""
     return {
@@ -298,5 +381,6 @@ __all__ = [
     "ClientCore",
     "PreparedRequest",
     "TokensChangedHook",
+    "deadline_exceeded",
     "http_client_options",
 ]

@@ -96,7 +96,7 @@ class FileTokenStore:
 
     def lock(self, timeout: float | None = None) -> FileRenewalLock:
         """The cross-process renewal lock, for `with store.lock(): ...`."""
-        return FileRenewalLock(self, self.lock_timeout if timeout is None else timeout)
+        return FileRenewalLock(self, cap_timeout(self.lock_timeout, timeout))
 
     def _read(self) -> Any:
         # O_NOFOLLOW: a symlink planted at the token path must not make us read
@@ -198,6 +198,11 @@ class FileRenewalLock:
             "without coordinating (%s)",
             _FILELOCK_HINT,
         )
+
+
+def cap_timeout(own: float, timeout: float | None) -> float:
+    """A store's lock wait: its own timeout, or less when the caller has less time."""
+    return own if timeout is None else max(0.0, min(own, timeout))
 
 
 def make_private_dirs(directory: Path) -> None:

@@ -32,9 +32,12 @@ class SharedSession:
         self._down = False
         self._down_lock = threading.Lock()
 
-    def lock(self) -> StoreLockHold:
-        """The store's renewal lock, or nothing when it cannot be had (never raises)."""
-        return StoreLockHold(self)
+    def lock(self, timeout: float | None = None) -> StoreLockHold:
+        """The store's renewal lock, or nothing when it cannot be had (never raises).
+
+        `timeout` caps the store's own lock timeout, e.g. to a call's deadline.
+        """
+        return StoreLockHold(self, timeout)
 
     def load(self) -> StoredTokens | None:
         """The store's tokens if they belong to this API, None if none or unusable."""
@@ -109,8 +112,9 @@ class SharedSession:
 class StoreLockHold:
     """`with session.lock():` holds the store's lock when it can be had."""
 
-    def __init__(self, session: SharedSession) -> None:
+    def __init__(self, session: SharedSession, timeout: float | None = None) -> None:
         self._session = session
+        self._timeout = timeout
         self._held: AbstractContextManager[object] | None = None
 
     def __enter__(self) -> StoreLockHold:
@@ -118,7 +122,7 @@ class StoreLockHold:
         if not isinstance(session.store, SharedTokenStore):
             return self
         try:
-            lock = session.store.lock()
+            lock = session.store.lock(self._timeout)
             lock.__enter__()
         except Exception as exc:
             session.unavailable(exc, "lock")
@@ -142,7 +146,9 @@ class StoreLockHold:
 
 
 @asynccontextmanager
-async def hold_in_thread(session: SharedSession) -> AsyncIterator[None]:
+async def hold_in_thread(
+    session: SharedSession, timeout: float | None = None
+) -> AsyncIterator[None]:
     """`session.lock()` for the async client: taken and released in worker threads.
 
     A caller cancelled while the lock is being taken still gets it released,
@@ -151,7 +157,7 @@ async def hold_in_thread(session: SharedSession) -> AsyncIterator[None]:
     if not session.shared:
         yield
         return
-    hold = session.lock()
+    hold = session.lock(timeout)
     entering = asyncio.ensure_future(asyncio.to_thread(hold.__enter__))
     try:
         await asyncio.shield(entering)

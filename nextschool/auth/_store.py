@@ -29,9 +29,10 @@ class SharedTokenStore(TokenStore, Protocol):
     The clients renew under `lock()`: they re-read the store and adopt tokens
     another process renewed meanwhile, and otherwise renew and save before
     releasing it, so the fleet renews once per expiry. `lock()` raises
-    `TimeoutError` when it cannot be had within `timeout` seconds (the store's
-    default when None); any error of a shared store makes the client carry on
-    with its own in-process session.
+    `TimeoutError` when it cannot be had within the store's own lock timeout,
+    or within `timeout` seconds when that is shorter (what is left of a call's
+    deadline). Any error of a shared store makes the client carry on with its
+    own in-process session.
     """
 
     def lock(self, timeout: float | None = None) -> AbstractContextManager[object]: ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import threading
 import time
@@ -11,7 +12,7 @@ from typing import Any, TypeVar, cast
 import httpx
 from typing_extensions import Unpack
 
-from .._constants import DEFAULT_MAX_RETRIES
+from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES
 from .._exceptions import NextSchoolError, RateLimitError
 from .._logging import logger
 from .._paging import (
@@ -34,7 +35,13 @@ from ..generated_client.models import (
 from ..generated_client.sync_client import GeneratedSyncClient
 from ..generated_client.sync_client.base_client import HttpClient
 from ..generated_client.sync_client.base_model import UNSET
-from ._core import ClientCore, PreparedRequest, TokensChangedHook, http_client_options
+from ._core import (
+    ClientCore,
+    PreparedRequest,
+    TokensChangedHook,
+    deadline_exceeded,
+    http_client_options,
+)
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
@@ -64,6 +71,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         http_client: httpx.Client | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        deadline: float | None = DEFAULT_DEADLINE,
         token_store: TokenStore | None = None,
         on_tokens_changed: TokensChangedHook | None = None,
         rate_limiter: RateLimiter | None = None,
@@ -77,6 +85,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
             access_token=access_token,
             refresh_token=refresh_token,
             max_retries=max_retries,
+            deadline=deadline,
             token_store=token_store,
             on_tokens_changed=on_tokens_changed,
             clock=clock,
@@ -114,8 +123,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
             started = self._tokens.now()
             payload = super().login(credentials.username, credentials.password, **kwargs)
             self._tokens.adopt_login(payload, started)
-            self._save_tokens()
-        self._tokens_changed("login", saved=True)
+            self._tokens_changed("login")
         return payload
 
     def refresh_token(
@@ -124,7 +132,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         """Refresh the session's access token now (or exchange the given refresh token)."""
         if refresh_token is not None:
             return super().refresh_token(refresh_token, **kwargs)
-        return self._refresh_payload(self._obtain_token(None, force=True))
+        return self._refresh_payload(self._obtain_token(None, self._new_deadline(), force=True))
 
     def logout(self, refresh_token: str | None = None, **kwargs: Any) -> bool | None:
         """Revoke the session's refresh token (or the given one) and forget the tokens."""
@@ -134,8 +142,9 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         revoked: bool | None = None
         if current is not None and current.refresh_token:
             revoked = super().logout(current.refresh_token, **kwargs)
-        self._tokens.clear()
-        self._tokens_changed("logout")
+        with self._renewal_lock:
+            self._tokens.clear()
+            self._tokens_changed("logout")
         return revoked
 
     # -- paging ------------------------------------------------------------
@@ -198,101 +207,141 @@ class NextSchool(ClientCore, GeneratedSyncClient):
             authenticated=request.authenticated,
             is_mutation=request.is_mutation,
             retry=self._retry,
+            deadline_at=request.deadline_at,
         )
-        result: GraphQLResult = self._drive(flow, request)
+        result: GraphQLResult = self._drive(flow, request, request.deadline_at)
         return result
 
-    def _drive(self, flow: Generator[Any, Any, Any], request: PreparedRequest | None = None) -> Any:
+    def _drive(
+        self,
+        flow: Generator[Any, Any, Any],
+        request: PreparedRequest | None,
+        deadline_at: float | None,
+    ) -> Any:
         """Run a flow from _flow or _tokens, performing each step it yields."""
         value: Any = None
         error: NextSchoolError | None = None
-        while True:
-            try:
-                step = flow.throw(error) if error is not None else flow.send(value)
-            except StopIteration as stop:
-                return stop.value
-            value, error = None, None
-            try:
-                value = self._perform(step, request)
-            except NextSchoolError as exc:
-                error = exc
+        # Closed on the way out whatever happens (a cancellation included), so
+        # its bookkeeping runs now, not whenever it is garbage-collected.
+        with contextlib.closing(flow):
+            while True:
+                try:
+                    step = flow.throw(error) if error is not None else flow.send(value)
+                except StopIteration as stop:
+                    return stop.value
+                value, error = None, None
+                try:
+                    value = self._perform(step, request, deadline_at)
+                except NextSchoolError as exc:
+                    error = exc
 
-    def _perform(self, step: object, request: PreparedRequest | None) -> Any:
+    def _perform(
+        self, step: object, request: PreparedRequest | None, deadline_at: float | None
+    ) -> Any:
         if isinstance(step, SendRequest):
             assert request is not None
             if self._rate_limiter is not None and step.token is None:
-                self._rate_limiter.acquire(login=self._takes_login_slot(request))
+                self._acquire_slot(request, deadline_at)
             return self._send(request, step.token)
         if isinstance(step, ObtainToken):
             # The slot comes first: waiting for it can outlast the token.
             if self._rate_limiter is not None and request is not None:
-                self._rate_limiter.acquire(login=self._takes_login_slot(request))
-            return self._obtain_token(step.rejected)
+                self._acquire_slot(request, deadline_at)
+            return self._obtain_token(step.rejected, deadline_at)
         if isinstance(step, Sleep):
             logger.info("Retrying %s in %.2f s", request and request.operation, step.seconds)
             time.sleep(step.seconds)
             return None
         if isinstance(step, RefreshAccessToken):
             logger.info("Refreshing the access token")
-            return super().refresh_token(step.refresh_token)
+            return super().refresh_token(
+                step.refresh_token, **self._renewal_options(request, deadline_at)
+            )
         if isinstance(step, LogIn):
             logger.info("Logging in")
-            return super().login(step.credentials.username, step.credentials.password)
+            return super().login(
+                step.credentials.username,
+                step.credentials.password,
+                **self._renewal_options(request, deadline_at),
+            )
         raise AssertionError(f"unknown step {step!r}")
 
     def _send(self, request: PreparedRequest, token: TokenSet | None) -> GraphQLResult:
         bearer = token.access_token if token is not None else None
-        options = self._http_options(request)
+        options = self._http_options(request, self._http.timeout)
         started = time.perf_counter()
         try:
-            response = self._http.post(
+            http_request = self._http.build_request(
+                "POST",
                 self.url,
                 content=request.body,
                 headers=self._headers(request, bearer),
                 **options,
             )
+            response = self._http.send(http_request, stream=True)
+            try:
+                chunks = []
+                for chunk in response.iter_bytes():
+                    chunks.append(chunk)
+                    if request.deadline_at is not None:
+                        self._remaining(request.operation, request.deadline_at)
+                content = b"".join(chunks)
+            finally:
+                response.close()
         except httpx.HTTPError as exc:
             raise self._transport_error(request, exc) from exc
         if self._rate_limiter is None:
-            return self._decode(request, response, started)
+            return self._decode(request, response, content, started)
         try:
-            result = self._decode(request, response, started)
+            result = self._decode(request, response, content, started)
         except RateLimitError as error:
             self._pause_fleet(error.retry_after)
             raise
         self._pause_fleet(self._server_pause(response))
         return result
 
+    def _acquire_slot(self, request: PreparedRequest, deadline_at: float | None) -> None:
+        assert self._rate_limiter is not None
+        self._rate_limiter.acquire(
+            login=self._takes_login_slot(request),
+            timeout=self._slot_timeout(request, deadline_at),
+        )
+
     def _pause_fleet(self, seconds: float | None) -> None:
         pause = getattr(self._rate_limiter, "pause", None)
         if seconds is not None and pause is not None:
             pause(seconds)
 
-    def _obtain_token(self, rejected: TokenSet | None, *, force: bool = False) -> TokenSet:
+    def _obtain_token(
+        self, rejected: TokenSet | None, deadline_at: float | None, *, force: bool = False
+    ) -> TokenSet:
         if not force and not self._tokens.renewal_needed(rejected):
             return self._tokens.usable()
-        before = self._tokens.current
         ticket = self._tokens.renewal_ticket()
-        saved = False
+        wait = -1.0 if deadline_at is None else self._remaining(None, deadline_at)
+        if not self._renewal_lock.acquire(timeout=wait):
+            raise deadline_exceeded(None)
         try:
-            with self._renewal_lock:
-                before = self._tokens.current
-                failure = self._tokens.failure_since(ticket)
-                if failure is not None and not force:
-                    raise failure
-                # Whoever held the lock before us may have renewed already.
-                if force or self._tokens.renewal_needed(rejected):
-                    # And another process, if the store is shared.
-                    with self._shared.lock():
-                        if force or not self._shared.adopt_newer(self._tokens, rejected):
-                            self._drive(
-                                self._tokens.renew(proactive=rejected is None and not force)
-                            )
-                            self._save_tokens()
-                        saved = True
+            before = self._tokens.current
+            failure = self._tokens.failure_since(ticket)
+            if failure is not None and not force:
+                raise failure
+            # Whoever held the lock before us may have renewed already.
+            if force or self._tokens.renewal_needed(rejected):
+                # And another process, when the store is shared.
+                with self._shared.lock(self._lock_timeout(deadline_at)):
+                    adopted = False
+                    try:
+                        adopted = not force and self._shared.adopt_newer(self._tokens, rejected)
+                        if not adopted:
+                            renewal = self._tokens.renew(proactive=rejected is None and not force)
+                            self._drive(renewal, None, deadline_at)
+                    finally:
+                        # Under the locks, so the store and the hook see renewals in order.
+                        if self._tokens.current is not before:
+                            self._tokens_changed("renewal", saved=adopted)
         finally:
-            if self._tokens.current is not before:
-                self._tokens_changed("renewal", saved=saved)
+            self._renewal_lock.release()
         return self._tokens.usable()
 
     def _tokens_changed(self, reason: str, *, saved: bool = False) -> None:
