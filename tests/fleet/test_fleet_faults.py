@@ -73,9 +73,11 @@ def test_killing_the_lock_holder_mid_refresh_blocks_nobody_for_long(
     kind: str, server: LocalServer, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     path = tmp_path / "tokens.json"
+    redis_store: RedisTokenStore | None = None
     if kind == "redis":
         redis_server: RedisServer = request.getfixturevalue("redis_server")
         where = redis_server.url
+        redis_store = RedisTokenStore(where, key="t:kill")
         make_store: Callable[[], SharedTokenStore] = lambda: RedisTokenStore(  # noqa: E731
             where, key="t:kill", lock_timeout=REDIS_LOCK_TIMEOUT
         )
@@ -95,9 +97,9 @@ def test_killing_the_lock_holder_mid_refresh_blocks_nobody_for_long(
         if kind == "file":
             _wait_until(lambda: _file_lock_held(path))
         else:
-            redis_store = make_store()
-            assert isinstance(redis_store, RedisTokenStore)
-            _wait_until(lambda: bool(redis_store.redis.exists("t:kill:lock")))
+            assert redis_store is not None
+            held = redis_store
+            _wait_until(lambda: bool(held.redis.exists("t:kill:lock")))
         _wait_until(lambda: server.counters.in_flight >= 1)
         os.kill(child.pid, signal.SIGKILL)
         child.wait(10)
@@ -120,6 +122,7 @@ def test_killing_the_lock_holder_mid_refresh_blocks_nobody_for_long(
     if kind == "file":
         assert not _file_lock_held(path)
     else:
+        assert redis_store is not None
         assert redis_store.redis.exists("t:kill:lock") == 0
 
 
