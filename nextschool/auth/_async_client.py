@@ -248,13 +248,16 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
     ) -> Any:
         if isinstance(step, SendRequest):
             assert request is not None
-            if self._rate_limiter is not None and step.token is None:
+            token = step.token
+            if self._rate_limiter is not None:
+                # Right before sending, so the server counts the request when
+                # the limiter does.
                 await self._acquire_slot(request, deadline_at)
-            return await self._send(request, step.token)
+                if token is not None and self._tokens.renewal_needed(None):
+                    # The wait outlasted the token: renew (or adopt) first.
+                    token = await self._obtain_token(None, deadline_at)
+            return await self._send(request, token)
         if isinstance(step, ObtainToken):
-            # The slot comes first: waiting for it can outlast the token.
-            if self._rate_limiter is not None and request is not None:
-                await self._acquire_slot(request, deadline_at)
             return await self._obtain_token(step.rejected, deadline_at)
         if isinstance(step, Sleep):
             logger.info("Retrying %s in %.2f s", request and request.operation, step.seconds)

@@ -28,6 +28,7 @@ from .settings import DEMO_PASSWORD, DEMO_USERNAME
 
 FleetMode = Literal["naive", "file", "redis"]
 START_TIMEOUT = 60.0
+START_DELAY = 0.5
 
 
 @dataclass(frozen=True)
@@ -108,9 +109,12 @@ def run_fleet(
             if line.strip() != "ready":
                 raise RuntimeError(f"a fleet process did not start: {line!r}")
         server.counters.reset()
+        # One start and one end for all, on the host's clock, however late
+        # each process reads its order.
+        start_at = time.time() + START_DELAY
         for worker in workers:
             assert worker.stdin is not None
-            worker.stdin.write(f"go {duration!r}\n")
+            worker.stdin.write(f"go {start_at!r} {duration!r}\n")
             worker.stdin.flush()
         results = []
         for worker in workers:
@@ -154,49 +158,60 @@ def _client_options(args: argparse.Namespace) -> dict[str, Any]:
 
     options: dict[str, Any] = {"username": DEMO_USERNAME, "password": DEMO_PASSWORD}
     if args.mode == "file":
+        import filelock  # noqa: F401 - loaded now rather than at the first renewal
+
         options["token_store"] = FileTokenStore(args.token_path)
     elif args.mode == "redis":
-        options["token_store"] = RedisTokenStore(args.redis_url, key=f"{args.redis_key}:tokens")
-        options["rate_limiter"] = RedisRateLimiter(
+        store = RedisTokenStore(args.redis_url, key=f"{args.redis_key}:tokens")
+        limiter = RedisRateLimiter(
             args.redis_url,
             requests=args.requests,
             per=args.per,
             key=f"{args.redis_key}:rate",
         )
+        store.redis.ping()  # connected now rather than at the first call
+        limiter.redis.ping()
+        options.update(token_store=store, rate_limiter=limiter)
     return options
 
 
-def _run_sync(args: argparse.Namespace, duration: float) -> dict[str, Any]:
+def _run_sync(
+    args: argparse.Namespace, options: dict[str, Any], start_at: float, duration: float
+) -> dict[str, Any]:
     from nextschool import NextSchool, NextSchoolError
 
     calls, errors = 0, Counter[str]()
-    with NextSchool(args.url, **_client_options(args)) as client:
-        end = time.monotonic() + duration
-        while time.monotonic() < end:
+    with NextSchool(args.url, **options) as client:
+        time.sleep(max(0.0, start_at - time.time()))
+        end = start_at + duration
+        while time.time() < end:
             try:
                 client.students(limit=5)
             except NextSchoolError as exc:
                 errors[type(exc).__name__] += 1
             else:
                 # A call that waited past the end for its slot is not in the budget.
-                calls += time.monotonic() <= end
+                calls += time.time() <= end
     return {"calls": calls, "errors": dict(errors)}
 
 
-async def _run_async(args: argparse.Namespace, duration: float) -> dict[str, Any]:
+async def _run_async(
+    args: argparse.Namespace, options: dict[str, Any], start_at: float, duration: float
+) -> dict[str, Any]:
     from nextschool import AsyncNextSchool, NextSchoolError
 
     calls, errors = 0, Counter[str]()
-    async with AsyncNextSchool(args.url, **_client_options(args)) as client:
-        end = time.monotonic() + duration
-        while time.monotonic() < end:
+    async with AsyncNextSchool(args.url, **options) as client:
+        await asyncio.sleep(max(0.0, start_at - time.time()))
+        end = start_at + duration
+        while time.time() < end:
             try:
                 await client.students(limit=5)
             except NextSchoolError as exc:
                 errors[type(exc).__name__] += 1
             else:
                 # A call that waited past the end for its slot is not in the budget.
-                calls += time.monotonic() <= end
+                calls += time.time() <= end
     return {"calls": calls, "errors": dict(errors)}
 
 
@@ -211,15 +226,18 @@ def worker_main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--per", type=float, default=60.0)
     args = parser.parse_args(argv)
-    import nextschool  # noqa: F401 - imported before "ready", so start-up is not timed
+    # Everything slow (imports, Redis connections) before "ready", so the
+    # processes start calling together.
+    options = _client_options(args)
+    import nextschool.auth._async_client  # noqa: F401
 
     print("ready", flush=True)
     command = sys.stdin.readline().split()
-    duration = float(command[1])
+    start_at, duration = float(command[1]), float(command[2])
     if args.client == "async":
-        result = asyncio.run(_run_async(args, duration))
+        result = asyncio.run(_run_async(args, options, start_at, duration))
     else:
-        result = _run_sync(args, duration)
+        result = _run_sync(args, options, start_at, duration)
     print(json.dumps(result), flush=True)
 
 
