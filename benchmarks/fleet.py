@@ -39,7 +39,7 @@ def _describe(report: FleetReport) -> str:
     errors = report.error_count
     return (
         f"{report.logins} login{'s' if report.logins != 1 else ''}"
-        + (f" ({refused} refused)" if refused else "")
+        + (f" + {refused} refused" if refused else "")
         + f", {report.refreshes} refreshes, {report.rate_limited} rejected, "
         f"{report.budget_use:.0%} budget, {errors} error{'s' if errors != 1 else ''}"
     )

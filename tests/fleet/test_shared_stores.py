@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -76,7 +77,7 @@ def test_a_killed_file_lock_holder_leaves_nothing_locked(tmp_path: Path) -> None
         holder.join(10)
         started = time.monotonic()
         with FileTokenStore(path, lock_timeout=5).lock():
-            assert time.monotonic() - started < 1.0
+            assert time.monotonic() - started < 3.0  # at once, however busy the machine
     finally:
         if holder.is_alive():
             holder.kill()
@@ -123,7 +124,7 @@ def test_redis_lock_excludes_and_expires_after_a_crashed_holder(
         store.lock(timeout=0.2).__enter__()
     with RedisTokenStore(redis_server.url, key="t:lock").lock(timeout=5.0):
         waited = time.monotonic() - started
-    assert 0.8 < waited < 2.0  # no longer than the lock's own timeout
+    assert 0.8 < waited < 3.5  # about the lock's own timeout, not the caller's 5 s
     assert store.redis.exists("t:lock:lock") == 0  # nothing left locked
 
 
@@ -136,3 +137,20 @@ def test_bad_redis_arguments_are_configuration_errors(redis_server: RedisServer)
         RedisTokenStore(redis_server.url, key="")
     with pytest.raises(ConfigurationError):
         RedisTokenStore(redis_server.url, lock_timeout=0)
+
+
+def test_without_filelock_the_file_store_works_alone_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from nextschool.auth._file_store import FileRenewalLock
+
+    monkeypatch.setitem(sys.modules, "filelock", None)
+    monkeypatch.setattr(FileRenewalLock, "_warned_missing", False)
+    store = FileTokenStore(tmp_path / "tokens.json")
+    for _ in range(3):
+        with store.lock():
+            store.save(TOKENS)
+    assert store.load() == TOKENS
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1
+    assert 'pip install "nextschool[filelock]"' in warnings[0]
