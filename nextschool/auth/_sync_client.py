@@ -39,7 +39,6 @@ from ._core import (
     PreparedRequest,
     TokensChangedHook,
     deadline_exceeded,
-    http_client_options,
 )
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow
 from ._store import TokenStore
@@ -90,7 +89,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
             wall_clock=wall_clock,
         )
         self._adopt_http_client(http_client, timeout)
-        self._http = http_client or httpx.Client(**http_client_options(timeout))
+        self._http = http_client or httpx.Client(**self._http_settings)
         self._renewal_lock = threading.Lock()
         # The cast is the narrowest fix for ariadne-codegen issue #463: the
         # generated HttpClient protocol declares positional parameters that
@@ -98,6 +97,19 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         super().__init__(url=self.url, http_client=cast(HttpClient, self._http))
 
     # -- lifecycle ---------------------------------------------------------
+
+    def _after_fork(self) -> None:
+        self._renewal_lock = threading.Lock()
+        if self._owns_http_client:
+            # The parent's pool stays the parent's: dropped here, not closed.
+            self._http = httpx.Client(**self._http_settings)
+            self.http_client = cast(HttpClient, self._http)
+        else:
+            logger.warning(
+                "%s was forked with an http_client passed in: its connections are "
+                "shared with the parent process; create the http_client after the fork",
+                type(self).__name__,
+            )
 
     def close(self) -> None:
         """Close the HTTP connections, unless the http_client was passed in."""
