@@ -142,7 +142,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         if refresh_token is not None:
             return await super().refresh_token(refresh_token, **kwargs)
         return self._refresh_payload(
-            await self._obtain_token(None, self._new_deadline(), force=True)
+            await self._obtain_token(None, None, self._new_deadline(), force=True)
         )
 
     async def logout(self, refresh_token: str | None = None, **kwargs: Any) -> bool | None:
@@ -258,7 +258,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
             assert request is not None
             return await self._send(request, step.token)
         if isinstance(step, ObtainToken):
-            return await self._obtain_token(step.rejected, deadline_at)
+            return await self._obtain_token(step.rejected, request, deadline_at)
         if isinstance(step, Sleep):
             logger.info("Retrying %s in %.2f s", request and request.operation, step.seconds)
             await asyncio.sleep(step.seconds)
@@ -304,8 +304,14 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         return self._decode(request, response, content, started)
 
     async def _obtain_token(
-        self, rejected: TokenSet | None, deadline_at: float | None, *, force: bool = False
+        self,
+        rejected: TokenSet | None,
+        request: PreparedRequest | None,
+        deadline_at: float | None,
+        *,
+        force: bool = False,
     ) -> TokenSet:
+        """A usable token for `request`, renewing first if needed (single flight)."""
         if not force and not self._tokens.renewal_needed(rejected):
             return self._tokens.usable()
         ticket = self._tokens.renewal_ticket()
@@ -319,7 +325,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
                 # Whoever held the lock before us may have renewed already.
                 if force or self._tokens.renewal_needed(rejected):
                     renewal = self._tokens.renew(proactive=rejected is None and not force)
-                    await self._drive(renewal, None, deadline_at)
+                    await self._drive(renewal, request, deadline_at)
             finally:
                 # Under the lock, so the store and the hook see renewals in order.
                 if self._tokens.current is not before:

@@ -141,7 +141,9 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         """Refresh the session's access token now (or exchange the given refresh token)."""
         if refresh_token is not None:
             return super().refresh_token(refresh_token, **kwargs)
-        return self._refresh_payload(self._obtain_token(None, self._new_deadline(), force=True))
+        return self._refresh_payload(
+            self._obtain_token(None, None, self._new_deadline(), force=True)
+        )
 
     def logout(self, refresh_token: str | None = None, **kwargs: Any) -> bool | None:
         """Revoke the session's refresh token (or the given one) and forget the tokens."""
@@ -251,7 +253,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
             assert request is not None
             return self._send(request, step.token)
         if isinstance(step, ObtainToken):
-            return self._obtain_token(step.rejected, deadline_at)
+            return self._obtain_token(step.rejected, request, deadline_at)
         if isinstance(step, Sleep):
             logger.info("Retrying %s in %.2f s", request and request.operation, step.seconds)
             time.sleep(step.seconds)
@@ -297,8 +299,14 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         return self._decode(request, response, content, started)
 
     def _obtain_token(
-        self, rejected: TokenSet | None, deadline_at: float | None, *, force: bool = False
+        self,
+        rejected: TokenSet | None,
+        request: PreparedRequest | None,
+        deadline_at: float | None,
+        *,
+        force: bool = False,
     ) -> TokenSet:
+        """A usable token for `request`, renewing first if needed (single flight)."""
         if not force and not self._tokens.renewal_needed(rejected):
             return self._tokens.usable()
         ticket = self._tokens.renewal_ticket()
@@ -314,7 +322,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
                 # Whoever held the lock before us may have renewed already.
                 if force or self._tokens.renewal_needed(rejected):
                     renewal = self._tokens.renew(proactive=rejected is None and not force)
-                    self._drive(renewal, None, deadline_at)
+                    self._drive(renewal, request, deadline_at)
             finally:
                 # Under the lock, so the store and the hook see renewals in order.
                 if self._tokens.current is not before:
