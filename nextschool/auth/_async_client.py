@@ -315,7 +315,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         if not force and not self._tokens.renewal_needed(rejected):
             return self._tokens.usable()
         ticket = self._tokens.renewal_ticket()
-        await self._acquire_renewal_lock(deadline_at)
+        await self._acquire_renewal_lock(request.operation if request else None, deadline_at)
         try:
             before = self._tokens.current
             try:
@@ -334,7 +334,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
             self._renewal_lock.release()
         return self._tokens.usable()
 
-    async def _acquire_renewal_lock(self, deadline_at: float | None) -> None:
+    async def _acquire_renewal_lock(self, operation: str | None, deadline_at: float | None) -> None:
         """Wait for the renewal lock, but no longer than the caller's own deadline."""
         lock = self._renewal_lock
         if deadline_at is None or not lock.locked():
@@ -342,7 +342,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
             return
         acquiring = asyncio.ensure_future(lock.acquire())
         try:
-            await asyncio.wait((acquiring,), timeout=self._remaining(None, deadline_at))
+            await asyncio.wait((acquiring,), timeout=self._remaining(operation, deadline_at))
         except BaseException:
             if acquiring.done() and not acquiring.cancelled():
                 lock.release()  # acquired just as this caller gave up
@@ -351,7 +351,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
             raise
         if not acquiring.done():
             acquiring.cancel()
-            raise deadline_exceeded(None)
+            raise deadline_exceeded(operation)
 
     async def _tokens_changed(self, reason: str) -> None:
         stored = self._save_tokens()

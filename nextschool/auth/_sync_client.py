@@ -310,9 +310,10 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         if not force and not self._tokens.renewal_needed(rejected):
             return self._tokens.usable()
         ticket = self._tokens.renewal_ticket()
-        wait = -1.0 if deadline_at is None else self._remaining(None, deadline_at)
+        operation = request.operation if request else None
+        wait = -1.0 if deadline_at is None else self._remaining(operation, deadline_at)
         if not self._renewal_lock.acquire(timeout=wait):
-            raise deadline_exceeded(None)
+            raise deadline_exceeded(operation)
         try:
             before = self._tokens.current
             try:
