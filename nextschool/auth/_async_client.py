@@ -40,7 +40,6 @@ from ._core import (
     PreparedRequest,
     TokensChangedHook,
     deadline_exceeded,
-    http_client_options,
 )
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow
 from ._shared import hold_in_thread
@@ -94,7 +93,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
             rate_limiter=rate_limiter,
         )
         self._adopt_http_client(http_client, timeout)
-        self._http = http_client or httpx.AsyncClient(**http_client_options(timeout))
+        self._http = http_client or httpx.AsyncClient(**self._http_settings)
         self._renewal_lock = asyncio.Lock()
         # The cast is the narrowest fix for ariadne-codegen issue #463: the
         # generated HttpClient protocol declares positional parameters that
@@ -102,6 +101,19 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         super().__init__(url=self.url, http_client=cast(HttpClient, self._http))
 
     # -- lifecycle ---------------------------------------------------------
+
+    def _after_fork(self) -> None:
+        self._renewal_lock = asyncio.Lock()
+        if self._owns_http_client:
+            # The parent's pool stays the parent's: dropped here, not closed.
+            self._http = httpx.AsyncClient(**self._http_settings)
+            self.http_client = cast(HttpClient, self._http)
+        else:
+            logger.warning(
+                "%s was forked with an http_client passed in: its connections are "
+                "shared with the parent process; create the http_client after the fork",
+                type(self).__name__,
+            )
 
     async def aclose(self) -> None:
         """Close the HTTP connections, unless the http_client was passed in."""
@@ -134,7 +146,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         if refresh_token is not None:
             return await super().refresh_token(refresh_token, **kwargs)
         return self._refresh_payload(
-            await self._obtain_token(None, self._new_deadline(), force=True)
+            await self._obtain_token(None, None, self._new_deadline(), force=True)
         )
 
     async def logout(self, refresh_token: str | None = None, **kwargs: Any) -> bool | None:
@@ -255,10 +267,10 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
                 await self._acquire_slot(request, deadline_at)
                 if token is not None and self._tokens.renewal_needed(None):
                     # The wait outlasted the token: renew (or adopt) first.
-                    token = await self._obtain_token(None, deadline_at)
+                    token = await self._obtain_token(None, request, deadline_at)
             return await self._send(request, token)
         if isinstance(step, ObtainToken):
-            return await self._obtain_token(step.rejected, deadline_at)
+            return await self._obtain_token(step.rejected, request, deadline_at)
         if isinstance(step, Sleep):
             logger.info("Retrying %s in %.2f s", request and request.operation, step.seconds)
             await asyncio.sleep(step.seconds)
@@ -327,12 +339,18 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
             await asyncio.to_thread(pause, seconds)
 
     async def _obtain_token(
-        self, rejected: TokenSet | None, deadline_at: float | None, *, force: bool = False
+        self,
+        rejected: TokenSet | None,
+        request: PreparedRequest | None,
+        deadline_at: float | None,
+        *,
+        force: bool = False,
     ) -> TokenSet:
+        """A usable token for `request`, renewing first if needed (single flight)."""
         if not force and not self._tokens.renewal_needed(rejected):
             return self._tokens.usable()
         ticket = self._tokens.renewal_ticket()
-        await self._acquire_renewal_lock(deadline_at)
+        await self._acquire_renewal_lock(request.operation if request else None, deadline_at)
         try:
             before = self._tokens.current
             failure = self._tokens.failure_since(ticket)
@@ -347,7 +365,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
                         adopted = not force and await self._adopt_newer(rejected)
                         if not adopted:
                             renewal = self._tokens.renew(proactive=rejected is None and not force)
-                            await self._drive(renewal, None, deadline_at)
+                            await self._drive(renewal, request, deadline_at)
                     finally:
                         # Under the locks, so the store and the hook see renewals in order.
                         if self._tokens.current is not before:
@@ -368,7 +386,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
             return await asyncio.to_thread(self._save_tokens)
         return self._save_tokens()
 
-    async def _acquire_renewal_lock(self, deadline_at: float | None) -> None:
+    async def _acquire_renewal_lock(self, operation: str | None, deadline_at: float | None) -> None:
         """Wait for the renewal lock, but no longer than the caller's own deadline."""
         lock = self._renewal_lock
         if deadline_at is None or not lock.locked():
@@ -376,7 +394,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
             return
         acquiring = asyncio.ensure_future(lock.acquire())
         try:
-            await asyncio.wait((acquiring,), timeout=self._remaining(None, deadline_at))
+            await asyncio.wait((acquiring,), timeout=self._remaining(operation, deadline_at))
         except BaseException:
             if acquiring.done() and not acquiring.cancelled():
                 lock.release()  # acquired just as this caller gave up
@@ -385,7 +403,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
             raise
         if not acquiring.done():
             acquiring.cancel()
-            raise deadline_exceeded(None)
+            raise deadline_exceeded(operation)
 
     async def _tokens_changed(self, reason: str, *, saved: bool = False) -> None:
         stored = self.tokens if saved else await self._asave_tokens()

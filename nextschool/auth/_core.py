@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import os
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -62,6 +63,10 @@ class ClientCore:
     url: str
     _unset: object
 
+    def _after_fork(self) -> None:
+        """In a forked child: a connection pool and locks of its own; tokens stay."""
+        raise NotImplementedError
+
     def _setup(
         self,
         *,
@@ -79,6 +84,7 @@ class ClientCore:
         rate_limiter: RateLimiter | None = None,
     ) -> None:
         self.url = _resolve_url(url)
+        _live_clients.add(self)
         username, password = _resolve_credentials(username, password)
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
@@ -223,6 +229,7 @@ class ClientCore:
         self, http_client: object | None, timeout: float | httpx.Timeout | None
     ) -> None:
         self._owns_http_client = http_client is None
+        self._http_settings = http_client_options(timeout)
         # A client the SDK makes gets the timeout at construction; a caller's
         # client keeps its own settings, so an explicit timeout goes per request.
         self._caller_client_timeout = (
@@ -311,6 +318,22 @@ class ClientCore:
         if self._rate_limiter is None:
             return None
         return pause_from_headers(response.headers, time.time())
+
+
+# Every client alive in this process, so a forked child can give each one its
+# own connections and locks: sockets shared with the parent would interleave
+# the two processes' requests and answers, and a lock held by another thread
+# at fork time would never be released in the child.
+_live_clients: weakref.WeakSet[ClientCore] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for client in list(_live_clients):
+        client._after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _resolve_credentials(

@@ -40,7 +40,6 @@ from ._core import (
     PreparedRequest,
     TokensChangedHook,
     deadline_exceeded,
-    http_client_options,
 )
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow
 from ._store import TokenStore
@@ -93,7 +92,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
             rate_limiter=rate_limiter,
         )
         self._adopt_http_client(http_client, timeout)
-        self._http = http_client or httpx.Client(**http_client_options(timeout))
+        self._http = http_client or httpx.Client(**self._http_settings)
         self._renewal_lock = threading.Lock()
         # The cast is the narrowest fix for ariadne-codegen issue #463: the
         # generated HttpClient protocol declares positional parameters that
@@ -101,6 +100,19 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         super().__init__(url=self.url, http_client=cast(HttpClient, self._http))
 
     # -- lifecycle ---------------------------------------------------------
+
+    def _after_fork(self) -> None:
+        self._renewal_lock = threading.Lock()
+        if self._owns_http_client:
+            # The parent's pool stays the parent's: dropped here, not closed.
+            self._http = httpx.Client(**self._http_settings)
+            self.http_client = cast(HttpClient, self._http)
+        else:
+            logger.warning(
+                "%s was forked with an http_client passed in: its connections are "
+                "shared with the parent process; create the http_client after the fork",
+                type(self).__name__,
+            )
 
     def close(self) -> None:
         """Close the HTTP connections, unless the http_client was passed in."""
@@ -132,7 +144,9 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         """Refresh the session's access token now (or exchange the given refresh token)."""
         if refresh_token is not None:
             return super().refresh_token(refresh_token, **kwargs)
-        return self._refresh_payload(self._obtain_token(None, self._new_deadline(), force=True))
+        return self._refresh_payload(
+            self._obtain_token(None, None, self._new_deadline(), force=True)
+        )
 
     def logout(self, refresh_token: str | None = None, **kwargs: Any) -> bool | None:
         """Revoke the session's refresh token (or the given one) and forget the tokens."""
@@ -247,10 +261,10 @@ class NextSchool(ClientCore, GeneratedSyncClient):
                 self._acquire_slot(request, deadline_at)
                 if token is not None and self._tokens.renewal_needed(None):
                     # The wait outlasted the token: renew (or adopt) first.
-                    token = self._obtain_token(None, deadline_at)
+                    token = self._obtain_token(None, request, deadline_at)
             return self._send(request, token)
         if isinstance(step, ObtainToken):
-            return self._obtain_token(step.rejected, deadline_at)
+            return self._obtain_token(step.rejected, request, deadline_at)
         if isinstance(step, Sleep):
             logger.info("Retrying %s in %.2f s", request and request.operation, step.seconds)
             time.sleep(step.seconds)
@@ -316,14 +330,21 @@ class NextSchool(ClientCore, GeneratedSyncClient):
             pause(seconds)
 
     def _obtain_token(
-        self, rejected: TokenSet | None, deadline_at: float | None, *, force: bool = False
+        self,
+        rejected: TokenSet | None,
+        request: PreparedRequest | None,
+        deadline_at: float | None,
+        *,
+        force: bool = False,
     ) -> TokenSet:
+        """A usable token for `request`, renewing first if needed (single flight)."""
         if not force and not self._tokens.renewal_needed(rejected):
             return self._tokens.usable()
         ticket = self._tokens.renewal_ticket()
-        wait = -1.0 if deadline_at is None else self._remaining(None, deadline_at)
+        operation = request.operation if request else None
+        wait = -1.0 if deadline_at is None else self._remaining(operation, deadline_at)
         if not self._renewal_lock.acquire(timeout=wait):
-            raise deadline_exceeded(None)
+            raise deadline_exceeded(operation)
         try:
             before = self._tokens.current
             failure = self._tokens.failure_since(ticket)
@@ -338,7 +359,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
                         adopted = not force and self._shared.adopt_newer(self._tokens, rejected)
                         if not adopted:
                             renewal = self._tokens.renew(proactive=rejected is None and not force)
-                            self._drive(renewal, None, deadline_at)
+                            self._drive(renewal, request, deadline_at)
                     finally:
                         # Under the locks, so the store and the hook see renewals in order.
                         if self._tokens.current is not before:

@@ -108,3 +108,16 @@ def test_a_deadline_must_be_positive(server: LocalServer, deadline: float) -> No
 
     with pytest.raises(ConfigurationError):
         NextSchool(server.url, deadline=deadline)
+
+
+def test_a_per_call_timeout_applies_to_the_renewal_it_triggers(
+    server: LocalServer, proxy: HostileProxy
+) -> None:
+    with NextSchool(proxy.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
+        client.login()
+        proxy.always("RefreshToken", Trickle(30.0))  # headers at once, then a stall
+        server.controls.revoke_access_tokens()
+        elapsed, error = _timed(lambda: client.students(limit=1, timeout=0.5))
+        proxy.stopping.set()
+    assert isinstance(error, APITimeoutError)
+    assert elapsed < 0.5 + SLACK
