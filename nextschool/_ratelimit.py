@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from ._exceptions import APITimeoutError, ConfigurationError
 from ._logging import logger
@@ -119,6 +121,25 @@ class WaitBudget:
         return wait
 
 
+# Objects with locks that a forked child must not inherit held: a lock another
+# thread holds at the fork is never released in the child.
+_renewed_after_fork: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def renew_locks_after_fork(owner: Any) -> None:
+    """Call `owner._after_fork()` in every forked child while `owner` lives."""
+    _renewed_after_fork.add(owner)
+
+
+def _after_fork_in_child() -> None:
+    for owner in list(_renewed_after_fork):
+        owner._after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 class LocalRateLimiter:
     """One budget for the threads and coroutines of one process.
 
@@ -143,12 +164,17 @@ class LocalRateLimiter:
         window = self.per + (default_margin(self.per) if margin is None else margin)
         self._clock = clock
         self._lock = threading.Lock()
+        renew_locks_after_fork(self)
         self._requests = SlidingLog(requests, window)
         self._logins = SlidingLog(login_requests, window)
         self._paused_until = 0.0
 
     def __repr__(self) -> str:
         return f"LocalRateLimiter(requests={self.requests}, per={self.per:g})"
+
+    def _after_fork(self) -> None:
+        # The child keeps the slots given so far: they were sent, by the parent.
+        self._lock = threading.Lock()
 
     def try_acquire(self, *, login: bool = False) -> float:
         """Take a slot and return 0, or return the seconds to wait before asking again."""

@@ -23,6 +23,7 @@ from ._ratelimit import (
     check_budget,
     clamp_pause,
     default_margin,
+    renew_locks_after_fork,
 )
 from .auth._file_store import cap_timeout
 from .auth._tokens import StoredTokens
@@ -296,6 +297,11 @@ class RedisRateLimiter:
         )
         self._down = False
         self._down_lock = threading.Lock()
+        renew_locks_after_fork(self)
+
+    def _after_fork(self) -> None:
+        # redis-py gives a forked child its own connections by itself.
+        self._down_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"RedisRateLimiter(key={self.key!r}, requests={self.requests}, per={self.per:g})"
@@ -344,8 +350,9 @@ class RedisRateLimiter:
 
     @staticmethod
     def _is_outage(exc: Exception) -> bool:
-        redis = _redis_module()
-        return isinstance(exc, (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError))
+        # Any Redis error (unreachable, refused credentials, out of memory)
+        # means no shared budget for now, never a failed call.
+        return isinstance(exc, _redis_module().exceptions.RedisError)
 
     def _went_down(self, exc: Exception) -> None:
         with self._down_lock:

@@ -20,6 +20,7 @@ from contextlib import AbstractContextManager, asynccontextmanager
 from types import TracebackType
 
 from .._logging import logger
+from .._ratelimit import renew_locks_after_fork
 from ._store import SharedTokenStore, TokenStore
 from ._tokens import StoredTokens, TokenManager, TokenSet
 
@@ -30,6 +31,10 @@ class SharedSession:
         self.url = url
         self.shared = isinstance(store, SharedTokenStore)
         self._down = False
+        self._down_lock = threading.Lock()
+        renew_locks_after_fork(self)
+
+    def _after_fork(self) -> None:
         self._down_lock = threading.Lock()
 
     def lock(self, timeout: float | None = None) -> StoreLockHold:
