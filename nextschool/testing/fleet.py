@@ -124,7 +124,9 @@ def run_fleet(
         for worker in workers:
             if worker.poll() is None:
                 worker.kill()
-                worker.wait()
+            # Closes its pipes and reaps it, whatever happened above.
+            with worker:
+                pass
     counts = server.counters.snapshot()
     errors: Counter[str] = Counter()
     for result in results:
