@@ -13,13 +13,20 @@ from pathlib import Path
 import pytest
 
 from nextschool.testing import LocalServer, ServerSettings, run_local_server
-from nextschool.testing.fleet import run_fleet
+from nextschool.testing.fleet import FleetReport, run_fleet
 from nextschool.testing.redis_server import RedisServer
 
 PROCESSES = 12
 DURATION = 12.0
 TOKEN_LIFETIME = 3.0
 MAX_REFRESHES = math.ceil(DURATION / TOKEN_LIFETIME) + 2
+
+
+def _both_clients_called(report: FleetReport) -> None:
+    # Even processes use the sync client, odd ones the async client. How the
+    # budget splits between processes is first come, first served: not asserted.
+    assert sum(report.per_process_calls[0::2]) > 0
+    assert sum(report.per_process_calls[1::2]) > 0
 
 
 @pytest.fixture
@@ -43,7 +50,7 @@ def test_a_fleet_on_one_token_file_logs_in_once_and_refreshes_once_per_lifetime(
     assert report.errors == {}
     assert report.logins == report.login_attempts == 1
     assert report.refreshes <= MAX_REFRESHES
-    assert all(calls > 0 for calls in report.per_process_calls)
+    _both_clients_called(report)
 
 
 def test_a_fleet_on_redis_shares_session_and_budget_without_a_rejection(
@@ -62,4 +69,4 @@ def test_a_fleet_on_redis_shares_session_and_budget_without_a_rejection(
     assert report.refreshes <= MAX_REFRESHES
     assert report.rate_limited == 0, report.rate_limited_by_layer
     assert report.budget_use >= 0.8
-    assert all(calls > 0 for calls in report.per_process_calls)
+    _both_clients_called(report)
