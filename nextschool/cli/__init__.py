@@ -3,6 +3,7 @@
     nextschool login                      # prompts for the password, saves tokens
     nextschool students --search สมชาย
     nextschool students --all --json > students.json
+    nextschool query 'query { students(limit: 2) { id code } }'
     nextschool schema pull --output schema.graphql
 
 `main()` is the console-script entry point; it returns the exit code (see
@@ -34,6 +35,7 @@ from ._config import SessionConfig
 from ._context import Context
 from ._errors import CommandError, ExitCode, describe, one_line
 from ._parser import Handler, build_parser
+from ._query import run_query
 from ._schema import run_schema_pull
 from ._serve import run_serve
 from ._session_commands import run_login, run_logout
@@ -50,6 +52,7 @@ HANDLERS: dict[str, Handler] = {
     "stats": run_stats,
     "sdq-template": run_sdq_template,
     "eq-template": run_eq_template,
+    "query": run_query,
     "schema pull": run_schema_pull,
     "serve": run_serve,
 }
