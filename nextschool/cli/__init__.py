@@ -34,6 +34,7 @@ from ._commands import (
 from ._config import SessionConfig
 from ._context import Context
 from ._errors import CommandError, ExitCode, describe, one_line
+from ._generate import run_generate
 from ._parser import Handler, build_parser
 from ._query import run_query
 from ._schema import run_schema_pull
@@ -53,6 +54,7 @@ HANDLERS: dict[str, Handler] = {
     "sdq-template": run_sdq_template,
     "eq-template": run_eq_template,
     "query": run_query,
+    "generate": run_generate,
     "schema pull": run_schema_pull,
     "serve": run_serve,
 }

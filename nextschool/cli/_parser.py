@@ -32,6 +32,18 @@ a repeated -v, input objects a JSON object. Here -v is a variable; --verbose
 logs renewals and retries.
 """
 
+GENERATE_DESCRIPTION = """\
+Generate a typed client package from your own .graphql operations.
+
+  nextschool generate queries/ --package roster --output src
+
+Validates every operation against the schema first (file:line and the
+offending field, argument or variable; nothing is written on error), then
+writes NAME/ with AsyncClient and Client: one method per operation, pydantic
+models for the selections, on the SDK's auth layer (login, refresh, retries),
+constructed like AsyncNextSchool / NextSchool. Same input, same bytes.
+"""
+
 ADVISER_SCREEN_STATUSES = ("special", "talent", "problem", "risk", "normal", "not_screened", "all")
 VISIT_STATUSES = ("visited", "not_visited", "problem", "normal", "all")
 
@@ -231,6 +243,25 @@ def build_parser(handlers: dict[str, Handler]) -> argparse.ArgumentParser:
         help="a variable, typed from its declaration; repeat for more (or for list items)",
     )
     query.add_argument("--operation", metavar="NAME", help="which operation of the document to run")
+
+    generate = command(
+        "generate",
+        "generate a typed client package from your .graphql operations (nextschool[codegen])",
+        description=GENERATE_DESCRIPTION,
+    )
+    generate.add_argument(
+        "sources", nargs="+", metavar="QUERY_FILES_OR_DIRS", help=".graphql/.gql files or dirs"
+    )
+    generate.add_argument("--package", required=True, metavar="NAME", help="package to write")
+    generate.add_argument(
+        "--output", "-o", default=".", metavar="DIR", help="where NAME/ goes (default: .)"
+    )
+    generate.add_argument(
+        "--schema", metavar="PATH", help="schema SDL (default: the one bundled with nextschool)"
+    )
+    generate.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if the package is out of date"
+    )
 
     serve = command("serve", "run the local NextSchool server (needs nextschool[testing])")
     serve.add_argument("--host", default="127.0.0.1")
