@@ -25,6 +25,7 @@ from .._constants import (
 )
 from .._exceptions import (
     APIConnectionError,
+    APIError,
     AuthenticationError,
     ConfigurationError,
     HTTPStatusError,
@@ -223,16 +224,20 @@ class TokenManager:
             started = self._clock()
             try:
                 payload = yield RefreshAccessToken(current.refresh_token)
-            except SessionExpiredError:
-                # The refresh token is dead (expired, revoked or logged out).
-                self.current = None
-                if self.credentials is None:
+            except NextSchoolError as error:
+                if refresh_refused(error):
+                    # The refresh token is dead (expired, revoked, logged out),
+                    # however the server words it: only a new login helps.
+                    self.current = None
+                    if self.credentials is None:
+                        raise _session_expired(error) from None
+                elif isinstance(error, TRANSIENT_ERRORS) and proactive:
+                    if not self._still_valid(current):
+                        raise
+                    self._postpone_refresh(current)
+                    return
+                else:
                     raise
-            except TRANSIENT_ERRORS:
-                if not (proactive and self._still_valid(current)):
-                    raise
-                self._postpone_refresh(current)
-                return
             else:
                 self._adopt(
                     payload.access_token.get_secret_value(),
@@ -287,6 +292,34 @@ class TokenManager:
             retry_at,
             tokens.generation,
         )
+
+
+def refresh_refused(error: NextSchoolError) -> bool:
+    """Whether an error answering `refreshToken` means the refresh token is dead.
+
+    Everything the server says on purpose counts, whatever its wording or
+    status; what may pass (no answer, a 5xx, a rate limit, an answer we could
+    not read) does not.
+    """
+    if isinstance(error, (APIConnectionError, RateLimitError, InvalidResponseError)):
+        return False
+    if not isinstance(error, APIError):
+        return False
+    return error.status_code is None or error.status_code < 500
+
+
+def _session_expired(error: NextSchoolError) -> SessionExpiredError:
+    if isinstance(error, SessionExpiredError):
+        return error
+    status_code = error.status_code if isinstance(error, APIError) else None
+    errors = error.errors if isinstance(error, APIError) else ()
+    return SessionExpiredError(
+        f"The refresh token was refused ({error.message}) and there are no credentials "
+        "to log in again",
+        operation="RefreshToken",
+        status_code=status_code,
+        errors=errors,
+    )
 
 
 # RFC 6750 bearer tokens are visible ASCII; anything else cannot go in a header.
