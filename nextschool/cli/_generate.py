@@ -13,7 +13,9 @@ from pathlib import Path
 from ._context import Context
 from ._errors import CommandError, ExitCode
 
-MISSING_CODEGEN = "`generate` needs ariadne-codegen: install it with pip install 'nextschool[codegen]'"
+MISSING_CODEGEN = (
+    "`generate` needs ariadne-codegen: install it with pip install 'nextschool[codegen]'"
+)
 
 
 def run_generate(ctx: Context) -> int:
@@ -39,7 +41,9 @@ def run_generate(ctx: Context) -> int:
             ctx.stderr.write(f"nextschool: error: {problem}\n")
         raise CommandError(error.problems[-1], ExitCode.API_ERROR) from None
     if args.check:
-        state = "out of date: run the same command without --check" if outcome.changed else "up to date"
+        state = "up to date"
+        if outcome.changed:
+            state = "out of date: run the same command without --check"
         ctx.stdout.write(f"{outcome.package_dir}: {state}\n")
         return ExitCode.API_ERROR if outcome.changed else ExitCode.OK
     ctx.stdout.write(f"{outcome.package_dir}: written ({len(outcome.files)} files)\n")

@@ -64,9 +64,7 @@ def collect(paths: Iterable[Path]) -> list[OperationFile]:
             raise DocumentError([f"{given}: no such file or directory"])
         for path, name in pairs:
             if name in seen and seen[name].resolve() != path.resolve():
-                raise DocumentError(
-                    [f"{path}: same name as {seen[name]}; rename one of them"]
-                )
+                raise DocumentError([f"{path}: same name as {seen[name]}; rename one of them"])
             if name in seen:
                 continue
             seen[name] = path

@@ -83,8 +83,10 @@ class NextSchoolClientsPlugin(Plugin):
         bases = [ASYNC_BASE, SYNC_BASE] if self.is_async else [SYNC_BASE]
         body: list[ast.stmt] = []
         for node in module.body:
-            if isinstance(node, ast.ImportFrom) and node.level == 1 and (
-                node.module in BUNDLED_MODULES
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.level == 1
+                and (node.module in BUNDLED_MODULES)
             ):
                 body.append(
                     ast.ImportFrom(
