@@ -4,6 +4,7 @@ auth layer (renewal after revocation), and requests that select only what was as
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -19,7 +20,7 @@ CREDENTIALS = {"username": DEMO_USERNAME, "password": DEMO_PASSWORD}
 
 def expected_results(server: LocalServer) -> dict[str, Any]:
     """What each generated method must return, from the SDK's own full operations."""
-    with NextSchool(server.url, **CREDENTIALS) as sdk:
+    with NextSchool(server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as sdk:
         students = sdk.students(limit=3, offset=2, search="สม")
         student = sdk.student(id=105)
         teacher = sdk.teacher(id=3)
@@ -147,7 +148,7 @@ def test_the_request_selects_only_the_asked_fields(
         response.read()
         answers.append(response.json())
 
-    hooks = {"request": [record], "response": [record_answer]}
+    hooks: dict[str, list[Callable[..., Any]]] = {"request": [record], "response": [record_answer]}
     with (
         httpx.Client(event_hooks=hooks) as http,
         generated.package.Client(shared_server.url, http_client=http, **CREDENTIALS) as client,
@@ -167,7 +168,7 @@ def test_the_request_selects_only_the_asked_fields(
 def test_constructed_like_the_sdk_clients(generated: Generated, shared_server: LocalServer) -> None:
     """Same arguments as NextSchool: tokens from another client, a token store, a hook."""
     changes: list[object] = []
-    with NextSchool(shared_server.url, **CREDENTIALS) as sdk:
+    with NextSchool(shared_server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as sdk:
         sdk.login()
         tokens = sdk.tokens
     assert tokens is not None
