@@ -55,7 +55,9 @@ class BaseClient(ClientCore):
     and `get_data()`, as ariadne-codegen's generated methods do.
     """
 
-    _unset = UNSET
+    # The UNSET of the generated package, whose left-out arguments are not sent;
+    # generated subclasses set their own.
+    _unset: object = UNSET
 
     def __init__(
         self,
