@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import jedi
+import jedi  # type: ignore[import-untyped]
 
 from .conftest import Generated
 
