@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import threading
 import time
@@ -167,16 +168,19 @@ class BaseClient(ClientCore):
         """Run a flow from _flow or _tokens, performing each step it yields."""
         value: Any = None
         error: NextSchoolError | None = None
-        while True:
-            try:
-                step = flow.throw(error) if error is not None else flow.send(value)
-            except StopIteration as stop:
-                return stop.value
-            value, error = None, None
-            try:
-                value = self._perform(step, request)
-            except NextSchoolError as exc:
-                error = exc
+        # Closed on the way out whatever happens (a cancellation included), so
+        # its bookkeeping runs now, not whenever it is garbage-collected.
+        with contextlib.closing(flow):
+            while True:
+                try:
+                    step = flow.throw(error) if error is not None else flow.send(value)
+                except StopIteration as stop:
+                    return stop.value
+                value, error = None, None
+                try:
+                    value = self._perform(step, request)
+                except NextSchoolError as exc:
+                    error = exc
 
     def _perform(self, step: object, request: PreparedRequest | None) -> Any:
         if isinstance(step, SendRequest):

@@ -206,13 +206,14 @@ class TokenManager:
 
     def renew(self, *, proactive: bool) -> RenewalFlow:
         """Refresh, or log in when there is nothing to refresh or refresh is refused."""
+        # Only this renewal's own failure may be shared with its waiters: one
+        # that is abandoned part-way (its caller cancelled) leaves none.
+        self._last_renewal_error = None
         try:
             yield from self._renew(proactive)
         except NextSchoolError as error:
             self._last_renewal_error = error
             raise
-        else:
-            self._last_renewal_error = None
         finally:
             # Counted when a renewal ends, so a ticket taken while one runs
             # tells its waiter about that renewal's outcome.
