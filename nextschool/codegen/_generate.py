@@ -111,7 +111,10 @@ def generate(
 
 def _run_ariadne_codegen(work: Path) -> None:
     command = [sys.executable, "-m", "ariadne_codegen", "--config", "pyproject.toml"]
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    # The plugin is imported by ariadne-codegen from this very installation.
+    installation = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(filter(None, [installation, os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path, "PYTHONWARNINGS": "ignore"}
     result = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         output = (result.stderr or result.stdout).strip().splitlines()
