@@ -4,8 +4,8 @@
 `.graphql` files against the API schema and runs ariadne-codegen with
 `NextSchoolClientsPlugin`, which puts the generated operations on
 `nextschool.AsyncBaseClient` / `nextschool.BaseClient`. The same result is
-available from ariadne-codegen itself with the configuration in `CONFIG_EXAMPLE`
-(and in the README).
+available from ariadne-codegen itself with the configuration the README
+documents (`nextschool.codegen._generate.config_text()` renders it).
 """
 
 from __future__ import annotations

@@ -52,14 +52,8 @@ class _SyncTwin(ast.NodeTransformer):
 
     def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.FunctionDef:
         self.generic_visit(node)
-        function = ast.FunctionDef(
-            name=node.name,
-            args=node.args,
-            body=node.body,
-            decorator_list=node.decorator_list,
-            returns=node.returns,
-            type_comment=node.type_comment,
-        )
+        # Same fields in every Python version (3.12 added type_params to both).
+        function = ast.FunctionDef(**{name: getattr(node, name) for name in node._fields})
         return ast.copy_location(function, node)
 
     def visit_Await(self, node: ast.Await) -> ast.expr:
@@ -109,6 +103,7 @@ class NextSchoolClientsPlugin(Plugin):
             for node in body
             if isinstance(node, ast.ClassDef) and node.name == self.client_name
         )
+        _refuse_shadowing(client)
         client.bases = [ast.Name(id=ASYNC_BASE if self.is_async else SYNC_BASE, ctx=ast.Load())]
         self._decorate(client, "Async" if self.is_async else "Sync")
         if self.is_async:
@@ -169,6 +164,22 @@ class NextSchoolClientsPlugin(Plugin):
             ),
             *body,
         ]
+
+
+class ShadowingOperationError(ValueError):
+    """An operation whose method would replace one of the base client's."""
+
+
+def _refuse_shadowing(client: ast.ClassDef) -> None:
+    from nextschool.base import AsyncBaseClient, BaseClient
+
+    reserved = set(dir(AsyncBaseClient)) | set(dir(BaseClient))
+    for node in client.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in reserved:
+            raise ShadowingOperationError(
+                f"the operation of method {node.name}() would shadow {node.name} of the "
+                "NextSchool base client; rename the operation"
+            )
 
 
 def _is_docstring_or_unset(node: ast.stmt) -> bool:

@@ -240,6 +240,26 @@ def test_the_documented_configuration_gives_the_same_package(
     assert files_of(project / PACKAGE) == files_of(generated.directory)
 
 
+def test_the_plugin_refuses_an_operation_that_shadows_the_base(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "queries").mkdir(parents=True)
+    (project / "queries" / "ops.graphql").write_text(
+        "mutation Logout($t: String!) { logout(refreshToken: $t) }\n"
+    )
+    (project / "pyproject.toml").write_text(config_text("mine"))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ariadne_codegen"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode != 0
+    assert "method logout() would shadow logout of the NextSchool base client" in result.stderr
+
+
 def test_base_client_file_path_route(tmp_path: Path) -> None:
     """ariadne-codegen's own base_client_name / base_client_file_path, as documented."""
     project = tmp_path / "project"
