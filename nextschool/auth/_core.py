@@ -27,6 +27,7 @@ from .._constants import (
 )
 from .._exceptions import APIConnectionError, APITimeoutError, ConfigurationError
 from .._logging import logger, register_secret
+from .._operation_type import is_mutation
 from .._operations import RESULT_MODELS
 from .._response import GraphQLResult, parse_response
 from .._version import __version__
@@ -154,7 +155,7 @@ class ClientCore:
             body=pydantic_core.to_json(payload, by_alias=True),
             model=RESULT_MODELS.get(query),
             authenticated=operation_name not in AUTH_OPERATIONS,
-            is_mutation=query.lstrip().startswith("mutation"),
+            is_mutation=is_mutation(query, operation_name),
             http_options=http_options,
             deadline_at=None if deadline is None else time.monotonic() + deadline,
         )
