@@ -29,7 +29,9 @@ from ._ratelimit import LocalRateLimiter, RateLimiter
 from ._redis import RedisRateLimiter, RedisTokenStore
 from ._version import __version__
 from .auth import (
+    AsyncBaseClient,
     AsyncNextSchool,
+    BaseClient,
     FileTokenStore,
     MemoryTokenStore,
     NextSchool,
@@ -44,8 +46,10 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AsyncBaseClient",
     "AsyncNextSchool",
     "AuthenticationError",
+    "BaseClient",
     "ConfigurationError",
     "FileTokenStore",
     "ForbiddenError",
