@@ -18,21 +18,8 @@ pytest users can enable the fixtures with
 
 from __future__ import annotations
 
-EXTRA_HINT = 'pip install "nextschool[testing]"'
-_EXTRA_MODULES = frozenset({"graphql", "uvicorn"})
-
-try:
-    import graphql  # noqa: F401
-    import uvicorn  # noqa: F401
-except ModuleNotFoundError as missing:
-    if (missing.name or "").partition(".")[0] not in _EXTRA_MODULES:
-        raise
-    raise ImportError(
-        f"nextschool.testing needs the testing extra ({missing.name} is not installed): "
-        f"{EXTRA_HINT}",
-        name=missing.name,
-    ) from missing
-
+# First, so that a missing extra is reported as such before anything needs it.
+from nextschool.testing import _extra  # noqa: F401
 from nextschool.testing.app import NextSchoolApp, ServerState, create_app
 from nextschool.testing.controls import ServerControls
 from nextschool.testing.counters import CountersSnapshot, ServerCounters
