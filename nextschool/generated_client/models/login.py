@@ -17,6 +17,9 @@ class LoginLogin(BaseModel):
     expires_in: int = Field(alias="expiresIn")
     user: "LoginLoginUser"
 
+    def __repr_name__(self) -> str:
+        return "LoginResult"
+
 
 LoginLoginUser = AuthUserFields
 Login.model_rebuild()

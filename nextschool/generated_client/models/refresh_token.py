@@ -14,5 +14,8 @@ class RefreshTokenRefreshToken(BaseModel):
     access_token: SecretStr = Field(alias="accessToken")
     expires_in: int = Field(alias="expiresIn")
 
+    def __repr_name__(self) -> str:
+        return "RefreshResult"
+
 
 RefreshToken.model_rebuild()
