@@ -258,7 +258,7 @@ async def tour(url: str, username: str, password: str, server: Any, out: TextIO)
                     ("screening: normal", screens.total_normal),
                     ("screening: at risk", screens.total_risk),
                     ("screening: with problems", screens.total_problem),
-                    ("screening: special needs", screens.total_special),
+                    ("screening: special", screens.total_special),
                 ]
             show.table(
                 [Column("Measure", lambda r: r[0]), Column("Count", lambda r: r[1], "right")],
