@@ -34,7 +34,7 @@ from ..generated_client.models import (
     VisitStudentsVisitStudents,
 )
 from ._core import ClientCore, PreparedRequest, TokensChangedHook, http_client_options
-from ._flow import ObtainToken, SendRequest, Sleep, call_flow
+from ._flow import ObtainToken, SendRequest, Sleep, call_flow, log_wait
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
 
@@ -227,7 +227,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         if isinstance(step, ObtainToken):
             return await self._obtain_token(step.rejected)
         if isinstance(step, Sleep):
-            logger.info("Retrying %s in %.2f s", request and request.operation, step.seconds)
+            log_wait(step, request.operation if request else None)
             await asyncio.sleep(step.seconds)
             return None
         if isinstance(step, RefreshAccessToken):

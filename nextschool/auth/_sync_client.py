@@ -34,7 +34,7 @@ from ..generated_client.sync_client import GeneratedSyncClient
 from ..generated_client.sync_client.base_client import HttpClient
 from ..generated_client.sync_client.base_model import UNSET
 from ._core import ClientCore, PreparedRequest, TokensChangedHook, http_client_options
-from ._flow import ObtainToken, SendRequest, Sleep, call_flow
+from ._flow import ObtainToken, SendRequest, Sleep, call_flow, log_wait
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
 
@@ -220,7 +220,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         if isinstance(step, ObtainToken):
             return self._obtain_token(step.rejected)
         if isinstance(step, Sleep):
-            logger.info("Retrying %s in %.2f s", request and request.operation, step.seconds)
+            log_wait(step, request.operation if request else None)
             time.sleep(step.seconds)
             return None
         if isinstance(step, RefreshAccessToken):

@@ -191,7 +191,7 @@ def test_login_json_prints_the_user(
 
 def test_logout_without_a_session_is_harmless(run_main: RunMain) -> None:
     outcome = run_main("logout")
-    assert (outcome.code, outcome.out) == (0, "Not logged in\n")
+    assert (outcome.code, outcome.out) == (0, "Not logged in to https://data.nextschool.io/\n")
 
 
 def test_help_lists_the_commands_and_exit_codes(run_main: RunMain) -> None:
