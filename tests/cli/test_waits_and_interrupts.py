@@ -39,6 +39,20 @@ def test_a_rate_limit_wait_says_why_and_how_long(cli: Cli, logged_in: LocalServe
     assert outcome.err.splitlines() == [WAIT_LINE]
 
 
+def test_a_rate_limited_login_says_why_and_how_long(
+    cli: Cli, nextschool_server: LocalServer
+) -> None:
+    nextschool_server.controls.rate_limit_next(1, mode="graphql", retry_after=3, operation="Login")
+
+    outcome = cli.run("login", "--url", nextschool_server.url, env=DEMO_ENV)
+
+    assert outcome.code == 0, outcome.err
+    assert outcome.err.splitlines() == [
+        "nextschool: rate limited by the API; retrying Login in 3 s"
+    ]
+    assert nextschool_server.counters.logins == 1
+
+
 def test_a_short_wait_passes_silently(cli: Cli, logged_in: LocalServer) -> None:
     logged_in.controls.rate_limit_next(1, retry_after=1, operation="Students")
     outcome = cli.run("students", "--limit", "1", "--json")
