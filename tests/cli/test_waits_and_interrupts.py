@@ -6,6 +6,7 @@ limits and the interrupts real SIGINTs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import re
@@ -15,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -104,6 +106,32 @@ def read_until_exit(fd: int, process: subprocess.Popen[bytes]) -> bytes:
     return seen
 
 
+def default_sigint() -> None:
+    # As in a terminal. A shell starts background jobs (CI, nohup) with
+    # SIGINT ignored, which the child would inherit.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def interruptible(args: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """A command to send SIGINT to; ended and reaped whatever the test's outcome."""
+    with subprocess.Popen(
+        args,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=default_sigint,
+    ) as process:
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate(timeout=SUBPROCESS_TIMEOUT)
+
+
 def assert_quiet_interrupt(process: subprocess.Popen[str]) -> None:
     _, err = process.communicate(timeout=SUBPROCESS_TIMEOUT)
     assert process.returncode == 130, (process.returncode, err)
@@ -115,19 +143,13 @@ def assert_quiet_interrupt(process: subprocess.Popen[str]) -> None:
 
 def test_ctrl_c_during_a_wait_exits_130(cli: Cli, logged_in: LocalServer) -> None:
     logged_in.controls.rate_limit_next(1, retry_after=30, operation="Students")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "nextschool.cli", "students", "--limit", "1"],
-        env=cli.env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stderr is not None
-    line = process.stderr.readline()
-    assert line.startswith("nextschool: rate limited by the API; retrying Students in 30 s")
-    process.send_signal(signal.SIGINT)
-    assert_quiet_interrupt(process)
+    command = [sys.executable, "-m", "nextschool.cli", "students", "--limit", "1"]
+    with interruptible(command, cli.env) as process:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        assert line.startswith("nextschool: rate limited by the API; retrying Students in 30 s")
+        process.send_signal(signal.SIGINT)
+        assert_quiet_interrupt(process)
 
 
 def console_script() -> Path:
@@ -136,18 +158,13 @@ def console_script() -> Path:
     return Path(found)
 
 
-def start_slow_command(cli: Cli, server: LocalServer) -> subprocess.Popen[str]:
+def slow_command(
+    cli: Cli, server: LocalServer
+) -> contextlib.AbstractContextManager[subprocess.Popen[str]]:
     """The installed `nextschool` script, kept busy by a slow server."""
     server.controls.delay = 20.0
     env = {**cli.env, **DEMO_ENV, "NEXTSCHOOL_URL": server.url}
-    return subprocess.Popen(
-        [str(console_script()), "students", "--limit", "1"],
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return interruptible([str(console_script()), "students", "--limit", "1"], env)
 
 
 def wait_until_loaded(process: subprocess.Popen[str], library: str) -> None:
@@ -166,17 +183,17 @@ def test_ctrl_c_while_the_sdk_is_still_importing_exits_130(
     cli: Cli, nextschool_server: LocalServer, library: str
 ) -> None:
     # The first fraction of a second: httpx (ssl), then pydantic, are importing.
-    process = start_slow_command(cli, nextschool_server)
-    wait_until_loaded(process, library)
-    process.send_signal(signal.SIGINT)
-    assert_quiet_interrupt(process)
+    with slow_command(cli, nextschool_server) as process:
+        wait_until_loaded(process, library)
+        process.send_signal(signal.SIGINT)
+        assert_quiet_interrupt(process)
 
 
 @pytest.mark.parametrize("after", [0.5, 1.0, 2.0])
 def test_ctrl_c_later_exits_130_without_a_traceback(
     cli: Cli, nextschool_server: LocalServer, after: float
 ) -> None:
-    process = start_slow_command(cli, nextschool_server)
-    time.sleep(after)
-    process.send_signal(signal.SIGINT)
-    assert_quiet_interrupt(process)
+    with slow_command(cli, nextschool_server) as process:
+        time.sleep(after)
+        process.send_signal(signal.SIGINT)
+        assert_quiet_interrupt(process)
