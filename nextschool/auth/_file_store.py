@@ -46,13 +46,24 @@ class FileTokenStore:
         return f"FileTokenStore({str(self.path)!r})"
 
     def load(self) -> StoredTokens | None:
+        return self._load(None)
+
+    def load_for_url(self, url: str) -> StoredTokens | None:
+        """The tokens of a file written before token files named their API URL.
+
+        For a caller that knows, from elsewhere, which API issued them (the
+        CLI's earlier session.json). A URL in the file itself still wins.
+        """
+        return self._load(url)
+
+    def _load(self, default_url: str | None) -> StoredTokens | None:
         raw = self._read()
         if raw is None:
             return None
         if not isinstance(raw, dict) or not isinstance(raw.get("access_token"), str):
             logger.warning("Ignoring token file %s: unexpected content", self.path)
             return None
-        url = raw.get("url")
+        url = raw.get("url") or default_url
         if not isinstance(url, str) or not url:
             # Sending these tokens to whatever API the client points at would
             # hand them to a server that never issued them.
