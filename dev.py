@@ -55,7 +55,7 @@ TEST = Profile(
     [
         *("-r", "requirements-dev.txt"),
         *("-r", "benchmarks/requirements.txt"),
-        *("-e", ".[testing,cli,codegen]"),
+        *("-e", ".[testing,cli,codegen,redis]"),
     ],
     ["requirements-dev.txt", "benchmarks/requirements.txt"],
 )

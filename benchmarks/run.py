@@ -1,6 +1,6 @@
 """Benchmarks of the nextschool SDK, each row ours beside the alternative, one run.
 
-    python benchmarks/run.py            # the full table (about 2-3 minutes on 2 cores)
+    python benchmarks/run.py            # the full table (about 3-4 minutes on 2 cores)
     python benchmarks/run.py --quick    # a fast smoke run of every row; numbers are rough
 
 Needs the SDK with its `testing` extra and `pip install -r benchmarks/requirements.txt`.
@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     from benchmarks import (
+        fleet,
         import_time,
         overhead,
         parsing,
@@ -84,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             ("4 token lifetime", lambda: token_lifetime.run(quick=args.quick)),
             ("5 parsing 10,000 students", lambda: parsing.run(quick=args.quick)),
             ("6 import time", lambda: import_time.run(quick=args.quick)),
+            ("7 fleet: naive, file, Redis", lambda: fleet.run(quick=args.quick)),
         ]
         for label, step in steps:
             step_started = time.perf_counter()

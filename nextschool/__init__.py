@@ -25,6 +25,8 @@ from ._exceptions import (
     SessionExpiredError,
 )
 from ._logging import RedactingFilter
+from ._ratelimit import LocalRateLimiter, RateLimiter
+from ._redis import RedisRateLimiter, RedisTokenStore
 from ._version import __version__
 from .auth import (
     AsyncBaseClient,
@@ -33,6 +35,7 @@ from .auth import (
     FileTokenStore,
     MemoryTokenStore,
     NextSchool,
+    SharedTokenStore,
     StoredTokens,
     TokenStore,
 )
@@ -55,12 +58,17 @@ __all__ = [
     "HTTPStatusError",
     "InvalidCredentialsError",
     "InvalidResponseError",
+    "LocalRateLimiter",
     "MemoryTokenStore",
     "NextSchool",
     "NextSchoolError",
     "RateLimitError",
+    "RateLimiter",
     "RedactingFilter",
+    "RedisRateLimiter",
+    "RedisTokenStore",
     "SessionExpiredError",
+    "SharedTokenStore",
     "StoredTokens",
     "TokenStore",
     "__version__",

@@ -1,7 +1,7 @@
 """Hand-written auth layer over the generated clients."""
 
 from ._async_client import AsyncBaseClient, AsyncNextSchool
-from ._store import FileTokenStore, MemoryTokenStore, TokenStore
+from ._store import FileTokenStore, MemoryTokenStore, SharedTokenStore, TokenStore
 from ._sync_client import BaseClient, NextSchool
 from ._tokens import StoredTokens
 
@@ -12,6 +12,7 @@ __all__ = [
     "FileTokenStore",
     "MemoryTokenStore",
     "NextSchool",
+    "SharedTokenStore",
     "StoredTokens",
     "TokenStore",
 ]

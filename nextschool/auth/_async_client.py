@@ -13,7 +13,7 @@ import httpx
 from typing_extensions import Self, Unpack
 
 from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES
-from .._exceptions import NextSchoolError
+from .._exceptions import NextSchoolError, RateLimitError
 from .._logging import logger
 from .._paging import (
     DEFAULT_PAGE_SIZE,
@@ -22,6 +22,7 @@ from .._paging import (
     TeacherFilters,
     check_page_size,
 )
+from .._ratelimit import RateLimiter
 from .._response import GraphQLResult
 from ..generated_client.async_client import GeneratedAsyncClient
 from ..generated_client.async_client.base_model import UNSET
@@ -44,8 +45,9 @@ from ._core import (
     deadline_exceeded,
 )
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow, log_wait
+from ._shared import hold_in_thread
 from ._store import TokenStore
-from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
+from ._tokens import Clock, LogIn, RefreshAccessToken, StoredTokens, TokenSet
 
 RowT = TypeVar("RowT")
 
@@ -79,6 +81,7 @@ class AsyncBaseClient(ClientCore):
         deadline: float | None = DEFAULT_DEADLINE,
         token_store: TokenStore | None = None,
         on_tokens_changed: TokensChangedHook | None = None,
+        rate_limiter: RateLimiter | None = None,
         clock: Clock = time.monotonic,
         wall_clock: Clock = time.time,
     ) -> None:
@@ -94,6 +97,7 @@ class AsyncBaseClient(ClientCore):
             on_tokens_changed=on_tokens_changed,
             clock=clock,
             wall_clock=wall_clock,
+            rate_limiter=rate_limiter,
         )
         self._adopt_http_client(http_client, timeout)
         self._http = http_client or httpx.AsyncClient(**self._http_settings)
@@ -133,7 +137,7 @@ class AsyncBaseClient(ClientCore):
         if username is not None or password is not None:
             self._use_credentials(username, password)
         credentials = self._tokens.require_credentials()
-        async with self._renewal_lock:
+        async with self._renewal_lock, hold_in_thread(self._shared):
             started = self._tokens.now()
             payload = await self._login_request(
                 credentials.username, credentials.password, **kwargs
@@ -217,7 +221,15 @@ class AsyncBaseClient(ClientCore):
     ) -> Any:
         if isinstance(step, SendRequest):
             assert request is not None
-            return await self._send(request, step.token)
+            token = step.token
+            if self._rate_limiter is not None:
+                # Right before sending, so the server counts the request when
+                # the limiter does.
+                await self._acquire_slot(request, deadline_at)
+                if token is not None and self._tokens.renewal_needed(None):
+                    # The wait outlasted the token: renew (or adopt) first.
+                    token = await self._obtain_token(None, request, deadline_at)
+            return await self._send(request, token)
         if isinstance(step, ObtainToken):
             return await self._obtain_token(step.rejected, request, deadline_at)
         if isinstance(step, Sleep):
@@ -262,7 +274,30 @@ class AsyncBaseClient(ClientCore):
                 await response.aclose()
         except httpx.HTTPError as exc:
             raise self._transport_error(request, exc) from exc
-        return self._decode(request, response, content, started)
+        if self._rate_limiter is None:
+            return self._decode(request, response, content, started)
+        try:
+            result = self._decode(request, response, content, started)
+        except RateLimitError as error:
+            await self._pause_fleet(error.retry_after)
+            raise
+        await self._pause_fleet(self._server_pause(response))
+        return result
+
+    async def _acquire_slot(self, request: PreparedRequest, deadline_at: float | None) -> None:
+        login = self._takes_login_slot(request)
+        timeout = self._slot_timeout(request, deadline_at)
+        acquire_async = getattr(self._rate_limiter, "acquire_async", None)
+        if acquire_async is not None:
+            await acquire_async(login=login, timeout=timeout)
+        elif self._rate_limiter is not None:
+            # A limiter with a blocking acquire only: wait in a worker thread.
+            await asyncio.to_thread(self._rate_limiter.acquire, login=login, timeout=timeout)
+
+    async def _pause_fleet(self, seconds: float | None) -> None:
+        pause = getattr(self._rate_limiter, "pause", None)
+        if seconds is not None and pause is not None:
+            await asyncio.to_thread(pause, seconds)
 
     async def _obtain_token(
         self,
@@ -279,21 +314,38 @@ class AsyncBaseClient(ClientCore):
         await self._acquire_renewal_lock(request.operation if request else None, deadline_at)
         try:
             before = self._tokens.current
-            try:
-                failure = self._tokens.failure_since(ticket)
-                if failure is not None and not force:
-                    raise failure
-                # Whoever held the lock before us may have renewed already.
-                if force or self._tokens.renewal_needed(rejected):
-                    renewal = self._tokens.renew(proactive=rejected is None and not force)
-                    await self._drive(renewal, request, deadline_at)
-            finally:
-                # Under the lock, so the store and the hook see renewals in order.
-                if self._tokens.current is not before:
-                    await self._tokens_changed("renewal")
+            failure = self._tokens.failure_since(ticket)
+            if failure is not None and not force:
+                raise failure
+            # Whoever held the lock before us may have renewed already.
+            if force or self._tokens.renewal_needed(rejected):
+                # And another process, when the store is shared.
+                async with hold_in_thread(self._shared, self._lock_timeout(deadline_at)):
+                    adopted = False
+                    try:
+                        adopted = not force and await self._adopt_newer(rejected)
+                        if not adopted:
+                            renewal = self._tokens.renew(proactive=rejected is None and not force)
+                            await self._drive(renewal, request, deadline_at)
+                    finally:
+                        # Under the locks, so the store and the hook see renewals in order.
+                        if self._tokens.current is not before:
+                            await self._tokens_changed("renewal", saved=adopted)
         finally:
             self._renewal_lock.release()
         return self._tokens.usable()
+
+    async def _adopt_newer(self, rejected: TokenSet | None) -> bool:
+        if not self._shared.shared:
+            return False
+        latest = await asyncio.to_thread(self._shared.load)
+        return self._shared.adopt(self._tokens, latest, rejected)
+
+    async def _asave_tokens(self) -> StoredTokens | None:
+        # A shared store is a file or a network service: not on the event loop.
+        if self._shared.shared:
+            return await asyncio.to_thread(self._save_tokens)
+        return self._save_tokens()
 
     async def _acquire_renewal_lock(self, operation: str | None, deadline_at: float | None) -> None:
         """Wait for the renewal lock, but no longer than the caller's own deadline."""
@@ -314,8 +366,8 @@ class AsyncBaseClient(ClientCore):
             acquiring.cancel()
             raise deadline_exceeded(operation)
 
-    async def _tokens_changed(self, reason: str) -> None:
-        stored = self._save_tokens()
+    async def _tokens_changed(self, reason: str, *, saved: bool = False) -> None:
+        stored = self.tokens if saved else await self._asave_tokens()
         logger.debug("Tokens changed (%s)", reason)
         if self._on_tokens_changed is None:
             return

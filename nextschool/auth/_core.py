@@ -29,13 +29,17 @@ from .._exceptions import APIConnectionError, APITimeoutError, ConfigurationErro
 from .._logging import logger, register_secret
 from .._operation_type import is_mutation
 from .._operations import RESULT_MODELS
+from .._ratelimit import RateLimiter, pause_from_headers
 from .._response import GraphQLResult, parse_response
 from .._version import __version__
 from ..generated_client.models import RefreshTokenRefreshToken
 from ._flow import RetryPolicy
+from ._shared import SharedSession
 from ._store import MemoryTokenStore, TokenStore
 from ._tokens import Clock, Credentials, StoredTokens, TokenManager, TokenSet
 
+# Login and refresh draw from the limiter's login budget.
+LOGIN_BUDGET_OPERATIONS = frozenset({"Login", "RefreshToken"})
 TokensChangedHook = Callable[[StoredTokens | None], None | Awaitable[None]]
 USER_AGENT = f"nextschool-python/{__version__}"
 
@@ -79,6 +83,7 @@ class ClientCore:
         on_tokens_changed: TokensChangedHook | None,
         clock: Clock,
         wall_clock: Clock,
+        rate_limiter: RateLimiter | None = None,
     ) -> None:
         self.url = _resolve_url(url)
         _live_clients.add(self)
@@ -90,6 +95,10 @@ class ClientCore:
         if credentials is not None:
             register_secret(credentials.password)
         self._token_store: TokenStore = token_store or MemoryTokenStore()
+        self._shared = SharedSession(self._token_store, self.url)
+        if rate_limiter is not None and not callable(getattr(rate_limiter, "acquire", None)):
+            raise ConfigurationError("rate_limiter must have an acquire() method")
+        self._rate_limiter = rate_limiter
         self._on_tokens_changed = on_tokens_changed
         self._retry = RetryPolicy(max_retries=max_retries)
         self._tokens = TokenManager(credentials=credentials, clock=clock, wall_clock=wall_clock)
@@ -97,7 +106,7 @@ class ClientCore:
         if access_token is not None or refresh_token is not None:
             initial = StoredTokens(access_token or "", refresh_token, None)
         else:
-            initial = self._token_store.load()
+            initial = self._shared.load()
             if initial is not None and initial.url not in (None, self.url):
                 logger.warning(
                     "Ignoring saved tokens: they were issued by another API URL than %s",
@@ -288,12 +297,28 @@ class ClientCore:
     def _save_tokens(self) -> StoredTokens | None:
         stored = self.tokens
         self._register_token_secrets(stored)
-        try:
-            self._token_store.save(stored)
-        except Exception:
-            # The session itself is fine; losing persistence must not fail the call.
-            logger.exception("Could not save tokens to %r", self._token_store)
+        self._shared.save(stored)
         return stored
+
+    # -- rate limiting -----------------------------------------------------
+
+    @staticmethod
+    def _takes_login_slot(request: PreparedRequest) -> bool:
+        return request.operation in LOGIN_BUDGET_OPERATIONS
+
+    def _slot_timeout(self, request: PreparedRequest, deadline_at: float | None) -> float | None:
+        """How long a call may wait for a rate-limit slot: what is left of its deadline."""
+        return None if deadline_at is None else self._remaining(request.operation, deadline_at)
+
+    def _lock_timeout(self, deadline_at: float | None) -> float | None:
+        """How long a renewal may wait for a shared store's lock (None: the store's own)."""
+        return None if deadline_at is None else self._remaining(None, deadline_at)
+
+    def _server_pause(self, response: httpx.Response) -> float | None:
+        """How long the server's headers say the whole fleet should wait, if at all."""
+        if self._rate_limiter is None:
+            return None
+        return pause_from_headers(response.headers, time.time())
 
 
 # Every client alive in this process, so a forked child can give each one its

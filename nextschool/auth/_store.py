@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
-from pathlib import Path
+from contextlib import AbstractContextManager
 from typing import Protocol, runtime_checkable
 
-from .._logging import logger
+from ._file_store import FileTokenStore as FileTokenStore
 from ._tokens import StoredTokens
 
 
@@ -25,6 +22,22 @@ class TokenStore(Protocol):
     def save(self, tokens: StoredTokens | None) -> None: ...
 
 
+@runtime_checkable
+class SharedTokenStore(TokenStore, Protocol):
+    """A store that several processes or hosts use at once.
+
+    The clients renew under `lock()`: they re-read the store and adopt tokens
+    another process renewed meanwhile, and otherwise renew and save before
+    releasing it, so the fleet renews once per expiry. `lock()` raises
+    `TimeoutError` when it cannot be had within the store's own lock timeout,
+    or within `timeout` seconds when that is shorter (what is left of a call's
+    deadline). Any error of a shared store makes the client carry on with its
+    own in-process session.
+    """
+
+    def lock(self, timeout: float | None = None) -> AbstractContextManager[object]: ...
+
+
 class MemoryTokenStore:
     """Keeps tokens for the life of the process (the default)."""
 
@@ -39,67 +52,3 @@ class MemoryTokenStore:
 
     def save(self, tokens: StoredTokens | None) -> None:
         self._tokens = tokens
-
-
-class FileTokenStore:
-    """A JSON file readable only by its owner (mode 0600), replaced atomically.
-
-    Readers never see a half-written file: the new content goes to a temporary
-    file in the same directory, which then replaces the old one.
-    """
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-
-    def __repr__(self) -> str:
-        return f"FileTokenStore({str(self.path)!r})"
-
-    def load(self) -> StoredTokens | None:
-        try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError) as exc:
-            logger.warning("Ignoring unreadable token file %s: %s", self.path, type(exc).__name__)
-            return None
-        if not isinstance(raw, dict) or not isinstance(raw.get("access_token"), str):
-            logger.warning("Ignoring token file %s: unexpected content", self.path)
-            return None
-        refresh_token = raw.get("refresh_token")
-        expires_at = raw.get("access_expires_at")
-        url = raw.get("url")
-        return StoredTokens(
-            access_token=raw["access_token"],
-            refresh_token=refresh_token if isinstance(refresh_token, str) else None,
-            access_expires_at=(
-                float(expires_at)
-                if isinstance(expires_at, (int, float)) and not isinstance(expires_at, bool)
-                else None
-            ),
-            url=url if isinstance(url, str) else None,
-        )
-
-    def save(self, tokens: StoredTokens | None) -> None:
-        if tokens is None:
-            self.path.unlink(missing_ok=True)
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        content = json.dumps(
-            {
-                "access_token": tokens.access_token,
-                "refresh_token": tokens.refresh_token,
-                "access_expires_at": tokens.access_expires_at,
-                "url": tokens.url,
-            }
-        )
-        # mkstemp creates the file with mode 0600 before anything is written.
-        fd, temporary = tempfile.mkstemp(prefix=".tokens-", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                file.write(content)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise

@@ -13,7 +13,7 @@ import httpx
 from typing_extensions import Self, Unpack
 
 from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES
-from .._exceptions import NextSchoolError
+from .._exceptions import NextSchoolError, RateLimitError
 from .._logging import logger
 from .._paging import (
     DEFAULT_PAGE_SIZE,
@@ -22,6 +22,7 @@ from .._paging import (
     TeacherFilters,
     check_page_size,
 )
+from .._ratelimit import RateLimiter
 from .._response import GraphQLResult
 from ..generated_client.models import (
     AdviserScreensAdviserScreens,
@@ -79,6 +80,7 @@ class BaseClient(ClientCore):
         deadline: float | None = DEFAULT_DEADLINE,
         token_store: TokenStore | None = None,
         on_tokens_changed: TokensChangedHook | None = None,
+        rate_limiter: RateLimiter | None = None,
         clock: Clock = time.monotonic,
         wall_clock: Clock = time.time,
     ) -> None:
@@ -94,6 +96,7 @@ class BaseClient(ClientCore):
             on_tokens_changed=on_tokens_changed,
             clock=clock,
             wall_clock=wall_clock,
+            rate_limiter=rate_limiter,
         )
         self._adopt_http_client(http_client, timeout)
         self._http = http_client or httpx.Client(**self._http_settings)
@@ -133,7 +136,7 @@ class BaseClient(ClientCore):
         if username is not None or password is not None:
             self._use_credentials(username, password)
         credentials = self._tokens.require_credentials()
-        with self._renewal_lock:
+        with self._renewal_lock, self._shared.lock():
             started = self._tokens.now()
             payload = self._login_request(credentials.username, credentials.password, **kwargs)
             self._tokens.adopt_login(payload, started)
@@ -215,7 +218,15 @@ class BaseClient(ClientCore):
     ) -> Any:
         if isinstance(step, SendRequest):
             assert request is not None
-            return self._send(request, step.token)
+            token = step.token
+            if self._rate_limiter is not None:
+                # Right before sending, so the server counts the request when
+                # the limiter does.
+                self._acquire_slot(request, deadline_at)
+                if token is not None and self._tokens.renewal_needed(None):
+                    # The wait outlasted the token: renew (or adopt) first.
+                    token = self._obtain_token(None, request, deadline_at)
+            return self._send(request, token)
         if isinstance(step, ObtainToken):
             return self._obtain_token(step.rejected, request, deadline_at)
         if isinstance(step, Sleep):
@@ -260,7 +271,27 @@ class BaseClient(ClientCore):
                 response.close()
         except httpx.HTTPError as exc:
             raise self._transport_error(request, exc) from exc
-        return self._decode(request, response, content, started)
+        if self._rate_limiter is None:
+            return self._decode(request, response, content, started)
+        try:
+            result = self._decode(request, response, content, started)
+        except RateLimitError as error:
+            self._pause_fleet(error.retry_after)
+            raise
+        self._pause_fleet(self._server_pause(response))
+        return result
+
+    def _acquire_slot(self, request: PreparedRequest, deadline_at: float | None) -> None:
+        assert self._rate_limiter is not None
+        self._rate_limiter.acquire(
+            login=self._takes_login_slot(request),
+            timeout=self._slot_timeout(request, deadline_at),
+        )
+
+    def _pause_fleet(self, seconds: float | None) -> None:
+        pause = getattr(self._rate_limiter, "pause", None)
+        if seconds is not None and pause is not None:
+            pause(seconds)
 
     def _obtain_token(
         self,
@@ -280,24 +311,29 @@ class BaseClient(ClientCore):
             raise deadline_exceeded(operation)
         try:
             before = self._tokens.current
-            try:
-                failure = self._tokens.failure_since(ticket)
-                if failure is not None and not force:
-                    raise failure
-                # Whoever held the lock before us may have renewed already.
-                if force or self._tokens.renewal_needed(rejected):
-                    renewal = self._tokens.renew(proactive=rejected is None and not force)
-                    self._drive(renewal, request, deadline_at)
-            finally:
-                # Under the lock, so the store and the hook see renewals in order.
-                if self._tokens.current is not before:
-                    self._tokens_changed("renewal")
+            failure = self._tokens.failure_since(ticket)
+            if failure is not None and not force:
+                raise failure
+            # Whoever held the lock before us may have renewed already.
+            if force or self._tokens.renewal_needed(rejected):
+                # And another process, when the store is shared.
+                with self._shared.lock(self._lock_timeout(deadline_at)):
+                    adopted = False
+                    try:
+                        adopted = not force and self._shared.adopt_newer(self._tokens, rejected)
+                        if not adopted:
+                            renewal = self._tokens.renew(proactive=rejected is None and not force)
+                            self._drive(renewal, request, deadline_at)
+                    finally:
+                        # Under the locks, so the store and the hook see renewals in order.
+                        if self._tokens.current is not before:
+                            self._tokens_changed("renewal", saved=adopted)
         finally:
             self._renewal_lock.release()
         return self._tokens.usable()
 
-    def _tokens_changed(self, reason: str) -> None:
-        stored = self._save_tokens()
+    def _tokens_changed(self, reason: str, *, saved: bool = False) -> None:
+        stored = self.tokens if saved else self._save_tokens()
         logger.debug("Tokens changed (%s)", reason)
         if self._on_tokens_changed is None:
             return

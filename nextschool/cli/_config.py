@@ -102,12 +102,12 @@ class SessionConfig:
         legacy = FileTokenStore(self.directory / LEGACY_TOKENS_FILE)
         if not legacy.path.exists():
             return
-        tokens = legacy.load()
-        url = (tokens.url if tokens is not None else None) or self.saved_url()
+        # Files of those versions name no API URL; session.json does.
+        saved_url = self.saved_url()
+        tokens = legacy.load() if saved_url is None else legacy.load_for_url(saved_url)
+        url = tokens.url if tokens is not None else None
         if tokens is not None and url is not None:
             target = self.store_for(url)
             if target.load() is None:
-                target.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                os.replace(legacy.path, target.path)
-                return
+                target.save(tokens)
         legacy.save(None)

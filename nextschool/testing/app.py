@@ -67,10 +67,11 @@ def create_state(settings: ServerSettings) -> ServerState:
     tokens = TokenStore(settings.jwt_secret, settings.access_token_ttl, settings.refresh_token_ttl)
     limiters: tuple[FixedWindowLimiter | None, ...] = (None, None, None)
     if settings.rate_limits:
+        window = settings.rate_limit_window
         limiters = (
-            FixedWindowLimiter(settings.global_limit_per_minute),
-            FixedWindowLimiter(settings.login_limit_per_minute),
-            FixedWindowLimiter(settings.user_limit_per_minute),
+            FixedWindowLimiter(settings.global_limit_per_minute, window),
+            FixedWindowLimiter(settings.login_limit_per_minute, window),
+            FixedWindowLimiter(settings.user_limit_per_minute, window),
         )
     active = tuple(limiter for limiter in limiters if limiter is not None)
     return ServerState(
@@ -142,6 +143,7 @@ class NextSchoolApp:
         if state.global_limiter is not None:
             limit = state.global_limiter.hit(client_ip)
             if not limit.allowed:
+                state.counters.add("rate_limited_global")
                 return too_many_requests(limit.retry_after, limit.limit, 0, limit.reset_at)
             limit_headers = tuple(limit.headers())
 
@@ -222,6 +224,7 @@ class NextSchoolApp:
         if state.user_limiter is not None:
             limit = state.user_limiter.hit(str(account.id))
             if not limit.allowed:
+                state.counters.add("rate_limited_user")
                 return rate_limited_graphql(operation, limit.retry_after, limit_headers)
         if account.school_id is None:
             errors = field_errors(_FORBIDDEN, operation.data_fields, {"code": "FORBIDDEN"})

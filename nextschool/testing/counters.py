@@ -14,6 +14,9 @@ Counter = Literal[
     "logouts",
     "expired_token_requests",
     "unauthenticated_responses",
+    "rate_limited_global",
+    "rate_limited_login",
+    "rate_limited_user",
 ]
 
 
@@ -30,6 +33,13 @@ class CountersSnapshot:
     unauthenticated_responses: int = 0
     in_flight: int = 0
     peak_concurrency: int = 0
+    rate_limited_global: int = 0
+    rate_limited_login: int = 0
+    rate_limited_user: int = 0
+
+    @property
+    def rate_limited(self) -> int:
+        return self.rate_limited_global + self.rate_limited_login + self.rate_limited_user
 
 
 ANONYMOUS_OPERATION = "<anonymous>"
@@ -50,6 +60,10 @@ class ServerCounters:
       signed but past its precise lifetime.
     - `unauthenticated_responses`: responses carrying UNAUTHENTICATED.
     - `in_flight` / `peak_concurrency`: requests being handled now / at most.
+    - `rate_limited_global` / `_login` / `_user`: requests refused by each
+      rate-limit layer (per IP, login attempts per IP, per user);
+      `rate_limited` is their sum. Faults injected by the controls are not
+      counted here.
 
     Reads of single ints are atomic; use `snapshot()` for a consistent set.
     """
@@ -67,6 +81,13 @@ class ServerCounters:
         self.unauthenticated_responses = 0
         self.in_flight = 0
         self.peak_concurrency = 0
+        self.rate_limited_global = 0
+        self.rate_limited_login = 0
+        self.rate_limited_user = 0
+
+    @property
+    def rate_limited(self) -> int:
+        return self.rate_limited_global + self.rate_limited_login + self.rate_limited_user
 
     @property
     def requests_by_operation(self) -> dict[str, int]:
@@ -87,6 +108,9 @@ class ServerCounters:
                 unauthenticated_responses=self.unauthenticated_responses,
                 in_flight=self.in_flight,
                 peak_concurrency=self.peak_concurrency,
+                rate_limited_global=self.rate_limited_global,
+                rate_limited_login=self.rate_limited_login,
+                rate_limited_user=self.rate_limited_user,
             )
 
     def reset(self) -> None:
@@ -96,6 +120,7 @@ class ServerCounters:
             self.refreshes = self.refresh_attempts = 0
             self.logouts = self.requests_total = 0
             self.expired_token_requests = self.unauthenticated_responses = 0
+            self.rate_limited_global = self.rate_limited_login = self.rate_limited_user = 0
             # Requests still running keep counting down, so in_flight stays.
             self.peak_concurrency = self.in_flight
 

@@ -83,6 +83,7 @@ def _login(_root: None, info: GraphQLResolveInfo, username: str, password: str) 
     if context.login_limiter is not None:
         limit = context.login_limiter.hit(context.client_ip)
         if not limit.allowed:
+            context.counters.add("rate_limited_login")
             raise GraphQLError(
                 LOGIN_RATE_LIMITED,
                 extensions={"code": "RATE_LIMITED", "retryAfter": limit.retry_after},

@@ -107,7 +107,9 @@ async def test_file_store_is_private_atomic_and_resumes_a_session(
     ) as client:
         await client.students(limit=1)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert [p.name for p in path.parent.iterdir()] == ["tokens.json"]  # no temp files left
+    # No temporary files left; the lock file stays, as a lock shared by processes must.
+    assert sorted(p.name for p in path.parent.iterdir()) == ["tokens.json", "tokens.json.lock"]
+    assert stat.S_IMODE((path.parent / "tokens.json.lock").stat().st_mode) == 0o600
     saved = store.load()
     assert saved is not None
     assert saved.access_expires_at is not None
@@ -130,8 +132,10 @@ def test_unreadable_token_files_are_ignored(tmp_path: Path) -> None:
     for content in ("not json", "[]", '{"access_token": 5}'):
         path.write_text(content)
         assert FileTokenStore(path).load() is None
-    path.write_text('{"access_token": "a", "refresh_token": null, "access_expires_at": "x"}')
-    assert FileTokenStore(path).load() == StoredTokens("a", None, None)
+    path.write_text(
+        '{"access_token": "a", "refresh_token": null, "access_expires_at": "x", "url": "http://x/"}'
+    )
+    assert FileTokenStore(path).load() == StoredTokens("a", None, None, "http://x/")
 
 
 def test_a_failing_store_does_not_fail_the_call(
@@ -154,11 +158,11 @@ def test_a_failing_store_does_not_fail_the_call(
 def test_file_store_replaces_atomically(tmp_path: Path) -> None:
     path = tmp_path / "tokens.json"
     store = FileTokenStore(path)
-    store.save(StoredTokens("a1", "r1", 1.0))
+    store.save(StoredTokens("a1", "r1", 1.0, "http://x/"))
     inode = path.stat().st_ino
-    store.save(StoredTokens("a2", "r1", 2.0))
+    store.save(StoredTokens("a2", "r1", 2.0, "http://x/"))
     assert path.stat().st_ino != inode  # a new file renamed over the old one
-    assert store.load() == StoredTokens("a2", "r1", 2.0)
+    assert store.load() == StoredTokens("a2", "r1", 2.0, "http://x/")
     assert os.stat(path).st_mode & 0o077 == 0
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -188,3 +190,47 @@ def test_environment_credentials_work_without_a_saved_session(
     assert json.loads(outcome.out)["id"] == 101
     assert nextschool_server.counters.logins == 1
     assert not (config_dir / "sessions").exists()
+
+
+def _run_together(cli: Cli, count: int, *args: str, env: dict[str, str] | None = None) -> None:
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "nextschool.cli", *args],
+            env={**cli.env, **(env or {})},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        assert len(json.loads(out)) == 1
+
+
+def test_concurrent_commands_on_a_revoked_access_token_refresh_once(
+    cli: Cli, config_dir: Path, nextschool_server: LocalServer
+) -> None:
+    server = nextschool_server
+    assert cli.run("login", "--url", server.url, env=DEMO_ENV).code == 0
+    server.controls.revoke_access_tokens()
+
+    _run_together(cli, 6, "students", "--limit", "1", "--json")
+
+    assert (server.counters.logins, server.counters.refresh_attempts) == (1, 1)
+
+
+def test_concurrent_commands_on_a_dead_session_log_in_once(
+    cli: Cli, config_dir: Path, nextschool_server: LocalServer
+) -> None:
+    server = nextschool_server
+    assert cli.run("login", "--url", server.url, env=DEMO_ENV).code == 0
+    server.controls.revoke_access_tokens()
+    server.controls.revoke_refresh_tokens()
+
+    _run_together(cli, 6, "students", "--limit", "1", "--json", env=DEMO_ENV)
+
+    assert server.counters.logins == 2  # the first login, and one for all six commands
+    assert server.counters.refresh_attempts == 1

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from nextschool.testing import LocalServer, ServerSettings
 from nextschool.testing.pytest_plugin import ServerFactory
 from nextschool.testing.server import run_local_server
@@ -141,3 +143,53 @@ def test_reset_rate_limits_restores_the_budget(nextschool_server_factory: Server
         assert api.post(TYPENAME).status_code == 429
         server.controls.reset_rate_limits()
         assert api.post(TYPENAME).status_code == 200
+
+
+def test_every_layer_counts_its_rejections(nextschool_server_factory: ServerFactory) -> None:
+    server = nextschool_server_factory(
+        rate_limits=True,
+        global_limit_per_minute=6,
+        login_limit_per_minute=1,
+        user_limit_per_minute=1,
+    )
+    token = server.issue_tokens().access_token
+    for api in api_for(server):
+        api.post(LOGIN, {"username": "demo", "password": "demo"})
+        assert "errors" in api.gql(LOGIN, {"username": "demo", "password": "demo"})
+        api.post(STUDENTS, token=token)
+        assert "errors" in api.gql(STUDENTS, token=token)
+        assert "errors" in api.gql(STUDENTS, token=token)
+        api.post(TYPENAME)
+        assert api.post(TYPENAME).status_code == 429
+    counts = server.counters.snapshot()
+    assert (counts.rate_limited_global, counts.rate_limited_login, counts.rate_limited_user) == (
+        1,
+        1,
+        2,
+    )
+    assert counts.rate_limited == server.counters.rate_limited == 4
+    server.counters.reset()
+    assert server.counters.snapshot().rate_limited == 0
+
+
+def test_the_window_is_configurable_and_keeps_the_counts(
+    nextschool_server_factory: ServerFactory,
+) -> None:
+    server = nextschool_server_factory(
+        rate_limits=True, rate_limit_window=1.0, user_limit_per_minute=2
+    )
+    token = server.issue_tokens().access_token
+    for api in api_for(server):
+        assert "errors" not in api.gql(STUDENTS, token=token)
+        assert "errors" not in api.gql(STUDENTS, token=token)
+        body = api.gql(STUDENTS, token=token)
+        assert body["errors"][0]["extensions"]["retryAfter"] == 1
+        time.sleep(1.05)
+        assert "errors" not in api.gql(STUDENTS, token=token)
+    assert server.counters.rate_limited_user == 1
+
+
+def test_the_window_must_be_positive() -> None:
+    for window in (0.0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="rate_limit_window"):
+            ServerSettings(rate_limit_window=window)
