@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,8 +23,9 @@ from .._constants import (
     ENV_USERNAME,
     PRODUCTION_URL,
 )
-from .._exceptions import APIConnectionError, APITimeoutError, ConfigurationError
+from .._exceptions import APIConnectionError, APIError, APITimeoutError, ConfigurationError
 from .._logging import logger, register_secret
+from .._masking import SecretBytes, conceal
 from .._operations import RESULT_MODELS
 from .._response import GraphQLResult, parse_response
 from .._version import __version__
@@ -42,7 +43,8 @@ class PreparedRequest:
     """One operation call, encoded once and re-sent as is on every attempt."""
 
     operation: str | None
-    body: bytes
+    # Holds the variables, so a login's password: never in a repr or traceback.
+    body: bytes = field(repr=False)
     model: type[pydantic.BaseModel] | None
     authenticated: bool
     is_mutation: bool
@@ -69,8 +71,15 @@ class ClientCore:
         clock: Clock,
         wall_clock: Clock,
     ) -> None:
+        # Secrets are held masked from here on, frame locals included.
+        password, access_token, refresh_token = (
+            conceal(password),
+            conceal(access_token),
+            conceal(refresh_token),
+        )
         self.url = _resolve_url(url)
         username, password = _resolve_credentials(username, password)
+        password = conceal(password)
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
         credentials = Credentials(username, password) if username and password else None
@@ -99,9 +108,12 @@ class ClientCore:
                 self._tokens.restore_refresh_only(initial.refresh_token)
 
     def __repr__(self) -> str:
-        credentials = self._tokens.credentials
+        tokens: TokenManager | None = getattr(self, "_tokens", None)
+        if tokens is None:  # construction failed; a traceback printer still asks
+            return f"{type(self).__name__}(not configured)"
+        credentials = tokens.credentials
         user = f", username={credentials.username!r}" if credentials else ""
-        state = "authenticated" if self._tokens.current else "not authenticated"
+        state = "authenticated" if tokens.current else "not authenticated"
         return f"{type(self).__name__}(url={self.url!r}{user}, {state})"
 
     # -- public state ------------------------------------------------------
@@ -141,13 +153,13 @@ class ClientCore:
             http_options=http_options,
         )
 
-    def _headers(self, request: PreparedRequest, bearer: str | None) -> dict[str, str]:
+    def _headers(self, request: PreparedRequest, token: TokenSet | None) -> dict[str, str]:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         extra = request.http_options.get("headers")
         if extra:
             headers.update(extra)
-        if bearer is not None:
-            headers["Authorization"] = f"Bearer {bearer}"
+        if token is not None:
+            headers["Authorization"] = conceal(f"Bearer {token.access_token}")
         return headers
 
     def _http_options(self, request: PreparedRequest) -> dict[str, Any]:
@@ -167,7 +179,7 @@ class ClientCore:
         )
 
     def _decode(
-        self, request: PreparedRequest, response: httpx.Response, started: float
+        self, request: PreparedRequest, response: httpx.Response, content: bytes, started: float
     ) -> GraphQLResult:
         logger.debug(
             "%s -> HTTP %d in %.1f ms",
@@ -175,13 +187,29 @@ class ClientCore:
             response.status_code,
             (time.perf_counter() - started) * 1000,
         )
-        return parse_response(
-            operation=request.operation,
-            status_code=response.status_code,
-            headers=response.headers,
-            content=response.content,
-            model=request.model,
-        )
+        if request.authenticated:
+            return parse_response(
+                operation=request.operation,
+                status_code=response.status_code,
+                headers=response.headers,
+                content=content,
+                model=request.model,
+            )
+        # The answer to an auth operation holds tokens: its body stays masked,
+        # and a failure to decode it is raised without the parser's frames,
+        # whose locals hold the decoded JSON.
+        content = SecretBytes(content)
+        try:
+            return parse_response(
+                operation=request.operation,
+                status_code=response.status_code,
+                headers=response.headers,
+                content=content,
+                model=request.model,
+            )
+        except APIError as error:
+            failure = error
+        raise failure.with_traceback(None)
 
     def _transport_error(self, request: PreparedRequest, exc: Exception) -> APIConnectionError:
         logger.debug("%s -> %s", request.operation or "operation", type(exc).__name__)
@@ -215,6 +243,7 @@ class ClientCore:
         )
 
     def _use_credentials(self, username: str | None, password: str | None) -> None:
+        password = conceal(password)
         self._tokens.set_credentials(username, password)
         register_secret(password)
 

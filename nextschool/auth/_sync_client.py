@@ -14,6 +14,7 @@ from typing_extensions import Unpack
 from .._constants import DEFAULT_MAX_RETRIES
 from .._exceptions import NextSchoolError
 from .._logging import logger
+from .._masking import conceal
 from .._paging import (
     DEFAULT_PAGE_SIZE,
     CareListFilters,
@@ -68,6 +69,9 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         clock: Clock = time.monotonic,
         wall_clock: Clock = time.time,
     ) -> None:
+        # Masked in this frame's locals too, should construction fail.
+        password, access_token = conceal(password), conceal(access_token)
+        refresh_token = conceal(refresh_token)
         self._setup(
             url=url,
             username=username,
@@ -104,6 +108,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         self, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> LoginLogin:
         """Log in now, with these credentials or the configured ones."""
+        password = conceal(password)
         if username is not None or password is not None:
             self._use_credentials(username, password)
         credentials = self._tokens.require_credentials()
@@ -118,18 +123,20 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         self, refresh_token: str | None = None, **kwargs: Any
     ) -> RefreshTokenRefreshToken:
         """Refresh the session's access token now (or exchange the given refresh token)."""
+        refresh_token = conceal(refresh_token)
         if refresh_token is not None:
             return super().refresh_token(refresh_token, **kwargs)
         return self._refresh_payload(self._obtain_token(None, force=True))
 
     def logout(self, refresh_token: str | None = None, **kwargs: Any) -> bool | None:
         """Revoke the session's refresh token (or the given one) and forget the tokens."""
+        refresh_token = conceal(refresh_token)
         if refresh_token is not None:
             return super().logout(refresh_token, **kwargs)
         current = self._tokens.current
         revoked: bool | None = None
         if current is not None and current.refresh_token:
-            revoked = super().logout(current.refresh_token, **kwargs)
+            revoked = super().logout(conceal(current.refresh_token), **kwargs)
         self._tokens.clear()
         self._tokens_changed("logout")
         return revoked
@@ -225,26 +232,29 @@ class NextSchool(ClientCore, GeneratedSyncClient):
             return None
         if isinstance(step, RefreshAccessToken):
             logger.info("Refreshing the access token")
-            return super().refresh_token(step.refresh_token)
+            return super().refresh_token(conceal(step.refresh_token))
         if isinstance(step, LogIn):
             logger.info("Logging in")
             return super().login(step.credentials.username, step.credentials.password)
         raise AssertionError(f"unknown step {step!r}")
 
     def _send(self, request: PreparedRequest, token: TokenSet | None) -> GraphQLResult:
-        bearer = token.access_token if token is not None else None
         options = self._http_options(request)
         started = time.perf_counter()
         try:
             response = self._http.post(
                 self.url,
                 content=request.body,
-                headers=self._headers(request, bearer),
+                headers=self._headers(request, token),
                 **options,
             )
         except httpx.HTTPError as exc:
-            raise self._transport_error(request, exc) from exc
-        return self._decode(request, response, started)
+            failure = self._transport_error(request, exc)
+        else:
+            return self._decode(request, response, response.content, started)
+        # Raised outside the handler: the httpx error (its request carries the
+        # body, a login's password included) must not become __context__.
+        raise failure
 
     def _obtain_token(self, rejected: TokenSet | None, *, force: bool = False) -> TokenSet:
         if not force and not self._tokens.renewal_needed(rejected):
