@@ -24,7 +24,7 @@ from .._constants import (
     PRODUCTION_URL,
 )
 from .._exceptions import APIConnectionError, APIError, APITimeoutError, ConfigurationError
-from .._logging import logger, register_secret
+from .._logging import PinnedSecrets, logger
 from .._masking import SecretBytes, conceal
 from .._operations import RESULT_MODELS
 from .._response import GraphQLResult, parse_response
@@ -83,8 +83,9 @@ class ClientCore:
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
         credentials = Credentials(username, password) if username and password else None
-        if credentials is not None:
-            register_secret(credentials.password)
+        # Masked in log records for the client's whole life, however many renewals.
+        self._secrets = PinnedSecrets()
+        self._secrets.pin("password", password)
         self._token_store: TokenStore = token_store or MemoryTokenStore()
         self._on_tokens_changed = on_tokens_changed
         self._retry = RetryPolicy(max_retries=max_retries)
@@ -245,12 +246,12 @@ class ClientCore:
     def _use_credentials(self, username: str | None, password: str | None) -> None:
         password = conceal(password)
         self._tokens.set_credentials(username, password)
-        register_secret(password)
+        self._secrets.pin("password", password)
 
     def _register_token_secrets(self, tokens: StoredTokens | None) -> None:
         if tokens is not None:
-            register_secret(tokens.access_token)
-            register_secret(tokens.refresh_token)
+            self._secrets.pin("access_token", tokens.access_token)
+            self._secrets.pin("refresh_token", tokens.refresh_token)
 
     def _save_tokens(self) -> StoredTokens | None:
         stored = self.tokens
