@@ -25,7 +25,7 @@ from .._constants import (
 )
 from .._exceptions import APIConnectionError, APIError, APITimeoutError, ConfigurationError
 from .._logging import PinnedSecrets, logger
-from .._masking import SecretBytes, conceal
+from .._masking import SecretBytes, conceal, mask_userinfo, strip_userinfo, url_password
 from .._operations import RESULT_MODELS
 from .._response import GraphQLResult, parse_response
 from .._version import __version__
@@ -78,6 +78,10 @@ class ClientCore:
             conceal(refresh_token),
         )
         self.url = _resolve_url(url)
+        # A password in the URL's userinfo is shown masked, and saved tokens
+        # name the API by its URL without userinfo.
+        self._shown_url = mask_userinfo(self.url)
+        self._api_url = strip_userinfo(self.url)
         username, password = _resolve_credentials(username, password)
         password = conceal(password)
         if max_retries < 0:
@@ -86,6 +90,7 @@ class ClientCore:
         # Masked in log records for the client's whole life, however many renewals.
         self._secrets = PinnedSecrets()
         self._secrets.pin("password", password)
+        self._secrets.pin("url_password", url_password(self.url))
         self._token_store: TokenStore = token_store or MemoryTokenStore()
         self._on_tokens_changed = on_tokens_changed
         self._retry = RetryPolicy(max_retries=max_retries)
@@ -95,10 +100,10 @@ class ClientCore:
             initial = StoredTokens(access_token or "", refresh_token, None)
         else:
             initial = self._token_store.load()
-            if initial is not None and initial.url not in (None, self.url):
+            if initial is not None and initial.url not in (None, self._api_url):
                 logger.warning(
                     "Ignoring saved tokens: they were issued by another API URL than %s",
-                    self.url,
+                    self._shown_url,
                 )
                 initial = None
         if initial is not None:
@@ -115,7 +120,7 @@ class ClientCore:
         credentials = tokens.credentials
         user = f", username={credentials.username!r}" if credentials else ""
         state = "authenticated" if tokens.current else "not authenticated"
-        return f"{type(self).__name__}(url={self.url!r}{user}, {state})"
+        return f"{type(self).__name__}(url={self._shown_url!r}{user}, {state})"
 
     # -- public state ------------------------------------------------------
 
@@ -123,7 +128,7 @@ class ClientCore:
     def tokens(self) -> StoredTokens | None:
         """The current tokens, e.g. to persist them yourself."""
         stored = self._tokens.stored()
-        return None if stored is None else replace(stored, url=self.url)
+        return None if stored is None else replace(stored, url=self._api_url)
 
     @property
     def is_authenticated(self) -> bool:
@@ -221,7 +226,7 @@ class ClientCore:
             )
         return APIConnectionError(
             f"{request.operation or 'Request'} failed: {type(exc).__name__}: "
-            f"could not get a response from {self.url}",
+            f"could not get a response from {self._shown_url}",
             operation=request.operation,
         )
 
