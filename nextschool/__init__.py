@@ -25,6 +25,7 @@ from ._exceptions import (
     SessionExpiredError,
 )
 from ._logging import RedactingFilter
+from ._urls import PlainHTTPWarning
 from ._version import __version__
 from .auth import (
     AsyncNextSchool,
@@ -54,6 +55,7 @@ __all__ = [
     "MemoryTokenStore",
     "NextSchool",
     "NextSchoolError",
+    "PlainHTTPWarning",
     "RateLimitError",
     "RedactingFilter",
     "SessionExpiredError",

@@ -28,6 +28,7 @@ from .._logging import PinnedSecrets, logger
 from .._masking import SecretBytes, conceal, mask_userinfo, strip_userinfo, url_password
 from .._operations import RESULT_MODELS
 from .._response import GraphQLResult, parse_response
+from .._urls import warn_if_plain_http
 from .._version import __version__
 from ..generated_client.models import RefreshTokenRefreshToken
 from ._flow import RetryPolicy
@@ -82,6 +83,7 @@ class ClientCore:
         # name the API by its URL without userinfo.
         self._shown_url = mask_userinfo(self.url)
         self._api_url = strip_userinfo(self.url)
+        warn_if_plain_http(self.url, self._shown_url, stacklevel=3)
         username, password = _resolve_credentials(username, password)
         password = conceal(password)
         if max_retries < 0:
@@ -204,7 +206,8 @@ class ClientCore:
         # The answer to an auth operation holds tokens: its body stays masked,
         # and a failure to decode it is raised without the parser's frames,
         # whose locals hold the decoded JSON.
-        content = SecretBytes(content)
+        if not isinstance(content, SecretBytes):
+            content = SecretBytes(content)
         try:
             return parse_response(
                 operation=request.operation,

@@ -11,7 +11,7 @@ from typing import Any, TypeVar, cast
 import httpx
 from typing_extensions import Unpack
 
-from .._constants import DEFAULT_MAX_RETRIES
+from .._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES
 from .._exceptions import NextSchoolError
 from .._logging import logger
 from .._masking import conceal
@@ -36,6 +36,7 @@ from ..generated_client.sync_client.base_client import HttpClient
 from ..generated_client.sync_client.base_model import UNSET
 from ._core import ClientCore, PreparedRequest, TokensChangedHook, http_client_options
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow
+from ._http import check_max_response_bytes, send
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
 
@@ -64,6 +65,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         http_client: httpx.Client | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         token_store: TokenStore | None = None,
         on_tokens_changed: TokensChangedHook | None = None,
         clock: Clock = time.monotonic,
@@ -85,6 +87,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
             wall_clock=wall_clock,
         )
         self._adopt_http_client(http_client, timeout)
+        self._max_response_bytes = check_max_response_bytes(max_response_bytes)
         self._http = http_client or httpx.Client(**http_client_options(timeout))
         self._renewal_lock = threading.Lock()
         # The cast is the narrowest fix for ariadne-codegen issue #463: the
@@ -242,16 +245,20 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         options = self._http_options(request)
         started = time.perf_counter()
         try:
-            response = self._http.post(
+            response, content = send(
+                self._http,
                 self.url,
-                content=request.body,
-                headers=self._headers(request, token),
-                **options,
+                request.body,
+                self._headers(request, token),
+                options,
+                operation=request.operation,
+                max_bytes=self._max_response_bytes,
+                secret_body=not request.authenticated,
             )
         except httpx.HTTPError as exc:
             failure = self._transport_error(request, exc)
         else:
-            return self._decode(request, response, response.content, started)
+            return self._decode(request, response, content, started)
         # Raised outside the handler: the httpx error (its request carries the
         # body, a login's password included) must not become __context__.
         raise failure
