@@ -23,6 +23,7 @@ from .._constants import (
     ENV_USERNAME,
     PRODUCTION_URL,
 )
+from .._document import is_mutation
 from .._exceptions import APIConnectionError, APIError, APITimeoutError, ConfigurationError
 from .._logging import PinnedSecrets, logger
 from .._masking import SecretBytes, conceal, mask_userinfo, strip_userinfo, url_password
@@ -157,7 +158,7 @@ class ClientCore:
             body=pydantic_core.to_json(payload, by_alias=True),
             model=RESULT_MODELS.get(query),
             authenticated=operation_name not in AUTH_OPERATIONS,
-            is_mutation=query.lstrip().startswith("mutation"),
+            is_mutation=is_mutation(query, operation_name),
             http_options=http_options,
         )
 
