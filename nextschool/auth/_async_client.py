@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Mapping
 from typing import Any, TypeVar, cast
 
 import httpx
 from typing_extensions import Unpack
 
 from .._constants import DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES
-from .._exceptions import NextSchoolError
+from .._exceptions import ConfigurationError, NextSchoolError
 from .._logging import logger
 from .._masking import conceal
 from .._paging import (
@@ -35,6 +35,7 @@ from ..generated_client.models import (
     VisitStudentsVisitStudents,
 )
 from ._core import ClientCore, PreparedRequest, TokensChangedHook, http_client_options
+from ._event_loop import check_move, close_with_running_loop
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow
 from ._http import check_max_response_bytes, send_async
 from ._store import TokenStore
@@ -88,8 +89,11 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         )
         self._adopt_http_client(http_client, timeout)
         self._max_response_bytes = check_max_response_bytes(max_response_bytes)
-        self._http = http_client or httpx.AsyncClient(**http_client_options(timeout))
+        self._pool_options = http_client_options(timeout)
+        self._http = http_client or httpx.AsyncClient(**self._pool_options)
         self._renewal_lock = asyncio.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pool_closer: AsyncGenerator[None, None] | None = None
         # The cast is the narrowest fix for ariadne-codegen issue #463: the
         # generated HttpClient protocol declares positional parameters that
         # httpx.AsyncClient.post takes as keyword-only.
@@ -112,6 +116,8 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
     ) -> LoginLogin:
         """Log in now, with these credentials or the configured ones."""
         password = conceal(password)
+        if asyncio.get_running_loop() is not self._loop:
+            await self._serve_running_loop()
         if username is not None or password is not None:
             self._use_credentials(username, password)
         credentials = self._tokens.require_credentials()
@@ -127,6 +133,8 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
     ) -> RefreshTokenRefreshToken:
         """Refresh the session's access token now (or exchange the given refresh token)."""
         refresh_token = conceal(refresh_token)
+        if asyncio.get_running_loop() is not self._loop:
+            await self._serve_running_loop()
         if refresh_token is not None:
             return await super().refresh_token(refresh_token, **kwargs)
         return self._refresh_payload(await self._obtain_token(None, force=True))
@@ -204,6 +212,8 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         The result's `.data` is the operation's model for the generated
         operations and the `data` dict for any other document.
         """
+        if asyncio.get_running_loop() is not self._loop:
+            await self._serve_running_loop()
         request = self._prepare(query, operation_name, variables, kwargs)
         flow = call_flow(
             authenticated=request.authenticated,
@@ -212,6 +222,22 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         )
         result: GraphQLResult = await self._drive(flow, request)
         return result
+
+    async def _serve_running_loop(self) -> None:
+        """Bind to the running event loop; a new pool and lock if the loop changed."""
+        loop = asyncio.get_running_loop()
+        previous, self._loop = self._loop, loop
+        if previous is not None:
+            try:
+                check_move(previous, owns_http_client=self._owns_http_client)
+            except ConfigurationError:
+                self._loop = previous
+                raise
+            self._http = httpx.AsyncClient(**self._pool_options)
+            self.http_client = cast(HttpClient, self._http)
+            self._renewal_lock = asyncio.Lock()
+        if self._owns_http_client:
+            self._pool_closer = await close_with_running_loop(self._http)
 
     async def _drive(
         self, flow: Generator[Any, Any, Any], request: PreparedRequest | None = None
