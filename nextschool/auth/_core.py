@@ -3,8 +3,10 @@ request encoding, response decoding, token bookkeeping and logging."""
 
 from __future__ import annotations
 
+import math
 import os
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -51,6 +53,8 @@ class PreparedRequest:
     authenticated: bool
     is_mutation: bool
     http_options: Mapping[str, Any]
+    # On the time.monotonic clock; None: no overall limit.
+    deadline_at: float | None
 
 
 class ClientCore:
@@ -58,6 +62,11 @@ class ClientCore:
 
     url: str
     _unset: object
+    _last_longest_wait: tuple[httpx.Timeout, float] | None
+
+    def _after_fork(self) -> None:
+        """In a forked child: a connection pool and locks of its own; tokens stay."""
+        raise NotImplementedError
 
     def _setup(
         self,
@@ -68,6 +77,7 @@ class ClientCore:
         access_token: str | None,
         refresh_token: str | None,
         max_retries: int,
+        deadline: float | None,
         token_store: TokenStore | None,
         on_tokens_changed: TokensChangedHook | None,
         clock: Clock,
@@ -80,6 +90,7 @@ class ClientCore:
             conceal(refresh_token),
         )
         self.url = _resolve_url(url)
+        _live_clients.add(self)
         # A password in the URL's userinfo is shown masked, and saved tokens
         # name the API by its URL without userinfo.
         self._shown_url = mask_userinfo(self.url)
@@ -89,6 +100,7 @@ class ClientCore:
         password = conceal(password)
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
+        self._deadline = check_deadline(deadline)
         credentials = Credentials(username, password) if username and password else None
         # Masked in log records for the client's whole life, however many renewals.
         self._secrets = PinnedSecrets()
@@ -153,6 +165,11 @@ class ClientCore:
             payload["variables"] = {
                 name: value for name, value in variables.items() if value is not self._unset
             }
+        deadline = (
+            check_deadline(http_options.pop("deadline"))
+            if "deadline" in http_options
+            else self._deadline
+        )
         return PreparedRequest(
             operation=operation_name,
             body=pydantic_core.to_json(payload, by_alias=True),
@@ -160,6 +177,7 @@ class ClientCore:
             authenticated=operation_name not in AUTH_OPERATIONS,
             is_mutation=is_mutation(query, operation_name),
             http_options=http_options,
+            deadline_at=None if deadline is None else time.monotonic() + deadline,
         )
 
     def _headers(self, request: PreparedRequest, token: TokenSet | None) -> dict[str, str]:
@@ -171,16 +189,59 @@ class ClientCore:
             headers["Authorization"] = conceal(f"Bearer {token.access_token}")
         return headers
 
-    def _http_options(self, request: PreparedRequest) -> dict[str, Any]:
+    def _http_options(
+        self, request: PreparedRequest, default_timeout: httpx.Timeout
+    ) -> dict[str, Any]:
         options = {key: value for key, value in request.http_options.items() if key != "headers"}
         if self._caller_client_timeout is not None:
             options.setdefault("timeout", self._caller_client_timeout)
+        if request.deadline_at is not None:
+            remaining = self._remaining(request.operation, request.deadline_at)
+            timeout = options.get("timeout", default_timeout)
+            if not isinstance(timeout, httpx.Timeout):
+                timeout = httpx.Timeout(timeout)
+            if self._longest_wait(timeout) > remaining:
+                # No single network operation may outlast the call itself.
+                options["timeout"] = _capped(timeout, remaining)
         return options
+
+    def _longest_wait(self, timeout: httpx.Timeout) -> float:
+        # Cached for the timeout most calls share: this runs on every request.
+        cached = self._last_longest_wait
+        if cached is not None and cached[0] is timeout:
+            return cached[1]
+        longest = _longest_wait(timeout)
+        self._last_longest_wait = (timeout, longest)
+        return longest
+
+    def _remaining(self, operation: str | None, deadline_at: float) -> float:
+        """Seconds left before `deadline_at`, or APITimeoutError when none are."""
+        remaining = deadline_at - time.monotonic()
+        if remaining <= 0:
+            raise deadline_exceeded(operation)
+        return remaining
+
+    def _renewal_options(
+        self, request: PreparedRequest | None, deadline_at: float | None
+    ) -> dict[str, Any]:
+        """Options of a login or refresh made on behalf of `request`: its limits apply."""
+        options: dict[str, Any] = {"deadline": None}
+        if deadline_at is not None:
+            operation = request.operation if request is not None else None
+            options["deadline"] = self._remaining(operation, deadline_at)
+        if request is not None and "timeout" in request.http_options:
+            options["timeout"] = request.http_options["timeout"]
+        return options
+
+    def _new_deadline(self) -> float | None:
+        return None if self._deadline is None else time.monotonic() + self._deadline
 
     def _adopt_http_client(
         self, http_client: object | None, timeout: float | httpx.Timeout | None
     ) -> None:
         self._owns_http_client = http_client is None
+        self._last_longest_wait = None
+        self._http_settings = http_client_options(timeout)
         # A client the SDK makes gets the timeout at construction; a caller's
         # client keeps its own settings, so an explicit timeout goes per request.
         self._caller_client_timeout = (
@@ -273,6 +334,22 @@ class ClientCore:
         return stored
 
 
+# Every client alive in this process, so a forked child can give each one its
+# own connections and locks: sockets shared with the parent would interleave
+# the two processes' requests and answers, and a lock held by another thread
+# at fork time would never be released in the child.
+_live_clients: weakref.WeakSet[ClientCore] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for client in list(_live_clients):
+        client._after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def _resolve_credentials(
     username: str | None, password: str | None
 ) -> tuple[str | None, str | None]:
@@ -299,6 +376,43 @@ def _resolve_url(url: str | None) -> str:
     return resolved
 
 
+_TIMEOUT_PARTS = ("connect", "read", "write", "pool")
+
+
+def _longest_wait(timeout: httpx.Timeout) -> float:
+    """The longest any one network operation may take under `timeout` (inf: no limit)."""
+    parts = [getattr(timeout, name) for name in _TIMEOUT_PARTS]
+    return math.inf if None in parts else max(parts)
+
+
+def _capped(timeout: httpx.Timeout, limit: float) -> httpx.Timeout:
+    parts = {name: getattr(timeout, name) for name in _TIMEOUT_PARTS}
+    return httpx.Timeout(
+        **{name: limit if part is None else min(part, limit) for name, part in parts.items()}
+    )
+
+
+def deadline_exceeded(operation: str | None) -> APITimeoutError:
+    return APITimeoutError(
+        f"{operation or 'Request'} did not complete within its deadline", operation=operation
+    )
+
+
+def check_deadline(deadline: object) -> float | None:
+    if deadline is None:
+        return None
+    if (
+        isinstance(deadline, bool)
+        or not isinstance(deadline, (int, float))
+        or not math.isfinite(deadline)
+        or deadline <= 0
+    ):
+        raise ConfigurationError(
+            f"deadline must be a positive number of seconds or None, got {deadline!r}"
+        )
+    return float(deadline)
+
+
 def http_client_options(timeout: float | httpx.Timeout | None) -> dict[str, Any]:
     """Settings of the httpx client the SDK makes when none is passed in."""
     return {
@@ -320,5 +434,6 @@ __all__ = [
     "ClientCore",
     "PreparedRequest",
     "TokensChangedHook",
+    "deadline_exceeded",
     "http_client_options",
 ]

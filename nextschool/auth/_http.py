@@ -1,4 +1,4 @@
-"""Sending one API request: redirects are never followed, the body is read up to a cap.
+"""Sending one API request: no redirects, the body read up to a cap and a deadline.
 
 A redirect would carry the request body (a login's password) to wherever the
 server points, so the SDK refuses it for every request, whatever the httpx
@@ -9,6 +9,7 @@ hostile or broken server cannot make the client hold an unbounded answer.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +17,7 @@ import httpx
 
 from .._exceptions import ConfigurationError, HTTPStatusError, InvalidResponseError
 from .._masking import SecretBytes, mask_userinfo
+from ._core import deadline_exceeded
 
 # Long enough for any real Location, short enough to keep a hostile one out of messages.
 _MAX_SHOWN_LOCATION = 300
@@ -36,6 +38,7 @@ def send(
     *,
     operation: str | None,
     max_bytes: int,
+    deadline_at: float | None,
     secret_body: bool,
 ) -> tuple[httpx.Response, bytes]:
     """POST and read the answer. httpx errors propagate; see the module docstring."""
@@ -51,6 +54,9 @@ def send(
             if size > max_bytes:
                 raise _too_large(response, operation, max_bytes)
             chunks.append(chunk)
+            # A server trickling bytes never trips httpx's read timeout.
+            if deadline_at is not None and time.monotonic() >= deadline_at:
+                raise deadline_exceeded(operation)
     finally:
         response.close()
     return response, _joined(chunks, secret_body)
@@ -65,6 +71,7 @@ async def send_async(
     *,
     operation: str | None,
     max_bytes: int,
+    deadline_at: float | None,
     secret_body: bool,
 ) -> tuple[httpx.Response, bytes]:
     """The async twin of `send`."""
@@ -80,6 +87,9 @@ async def send_async(
             if size > max_bytes:
                 raise _too_large(response, operation, max_bytes)
             chunks.append(chunk)
+            # A server trickling bytes never trips httpx's read timeout.
+            if deadline_at is not None and time.monotonic() >= deadline_at:
+                raise deadline_exceeded(operation)
     finally:
         await response.aclose()
     return response, _joined(chunks, secret_body)
