@@ -26,14 +26,6 @@ _pinned: Counter[str] = Counter()
 _recent: deque[str] = deque(maxlen=256)
 
 
-def register_secret(value: str | None) -> None:
-    """Mask `value` in log records for a while (the last 256 such values)."""
-    if value and len(value) >= _MIN_SECRET_LENGTH:
-        with _lock:
-            if value not in _recent:
-                _recent.append(str(value))
-
-
 def pinned_secret_count() -> int:
     with _lock:
         return len(_pinned)
