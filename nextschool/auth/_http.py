@@ -111,7 +111,7 @@ def _split(options: Mapping[str, Any]) -> tuple[Mapping[str, Any], Any]:
 
 
 def _check_head(response: httpx.Response, operation: str | None, max_bytes: int) -> None:
-    if response.is_redirect:
+    if 300 <= response.status_code < 400 and response.is_redirect:
         raise _redirected(response, operation)
     declared = response.headers.get("content-length")
     if (
