@@ -28,7 +28,9 @@ from ._logging import RedactingFilter
 from ._urls import PlainHTTPWarning
 from ._version import __version__
 from .auth import (
+    AsyncBaseClient,
     AsyncNextSchool,
+    BaseClient,
     FileTokenStore,
     MemoryTokenStore,
     NextSchool,
@@ -42,8 +44,10 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AsyncBaseClient",
     "AsyncNextSchool",
     "AuthenticationError",
+    "BaseClient",
     "ConfigurationError",
     "FileTokenStore",
     "ForbiddenError",

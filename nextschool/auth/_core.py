@@ -25,10 +25,10 @@ from .._constants import (
     ENV_USERNAME,
     PRODUCTION_URL,
 )
-from .._document import is_mutation
 from .._exceptions import APIConnectionError, APIError, APITimeoutError, ConfigurationError
 from .._logging import PinnedSecrets, logger
 from .._masking import SecretBytes, conceal, mask_userinfo, strip_userinfo, url_password
+from .._operation_type import is_mutation
 from .._operations import RESULT_MODELS
 from .._response import GraphQLResult, parse_response
 from .._urls import warn_if_plain_http
