@@ -6,7 +6,7 @@ import logging
 import re
 import threading
 import weakref
-from collections import Counter, deque
+from collections import deque
 
 logger = logging.getLogger("nextschool")
 
@@ -19,29 +19,54 @@ _MIN_SECRET_LENGTH = 4
 
 # Secrets masked even where no pattern matches them (passwords, opaque refresh
 # tokens). The secrets a live client holds are pinned for as long as it lives;
-# superseded tokens go to a bounded list of recent ones, since a long-running
-# process renews its access token every few minutes.
+# superseded tokens and those of collected clients go to a bounded list of
+# recent ones, since a long-running process renews its access token every few
+# minutes. No finalizer callbacks: the garbage collector may run at any stack
+# depth, so dead clients are noticed when the list is next read.
 _lock = threading.Lock()
-_pinned: Counter[str] = Counter()
+_holders: list[tuple[weakref.ref[PinnedSecrets], dict[str, str]]] = []
 _recent: deque[str] = deque(maxlen=256)
+
+
+def _remember(value: str) -> None:
+    if value not in _recent:
+        _recent.append(value)
+
+
+def _pinned() -> set[str]:
+    """The secrets of live clients; forgets collected ones. Call under _lock."""
+    values: set[str] = set()
+    alive = []
+    for holder, held in _holders:
+        if holder() is None:
+            for value in held.values():
+                _remember(value)
+        else:
+            alive.append((holder, held))
+            values.update(held.values())
+    _holders[:] = alive
+    return values
 
 
 def pinned_secret_count() -> int:
     with _lock:
-        return len(_pinned)
+        return len(_pinned())
 
 
 class PinnedSecrets:
     """The secrets one client holds, masked in every record while it lives.
 
     Each slot ("password", "refresh_token", ...) pins its current value; a
-    replaced value moves to the list of recent ones. Everything is unpinned
-    when this object (owned by the client) is garbage collected.
+    replaced value moves to the list of recent ones, as do all of them once
+    this object (owned by the client) has been garbage collected.
     """
 
     def __init__(self) -> None:
         self._held: dict[str, str] = {}
-        weakref.finalize(self, _release, self._held)
+        with _lock:
+            if len(_holders) >= 64 and len(_holders) & (len(_holders) - 1) == 0:
+                _pinned()  # now and then, so dead clients do not pile up unread
+            _holders.append((weakref.ref(self), self._held))
 
     def pin(self, slot: str, value: str | None) -> None:
         value = str(value) if value and len(value) >= _MIN_SECRET_LENGTH else None
@@ -49,31 +74,13 @@ class PinnedSecrets:
             old = self._held.pop(slot, None)
             if value is not None:
                 self._held[slot] = value
-                _pinned[value] += 1
-            if old is not None:
-                _unpin(old)
-                if old != value and old not in _recent:
-                    _recent.append(old)
-
-
-def _unpin(value: str) -> None:
-    _pinned[value] -= 1
-    if _pinned[value] <= 0:
-        del _pinned[value]
-
-
-def _release(held: dict[str, str]) -> None:
-    with _lock:
-        for value in held.values():
-            _unpin(value)
-            if value not in _recent:
-                _recent.append(value)
-        held.clear()
+            if old is not None and old != value:
+                _remember(old)
 
 
 def redact(text: str) -> str:
     with _lock:
-        known = {*_pinned, *_recent}
+        known = _pinned() | set(_recent)
     # Longest first, so a secret that contains another is masked whole.
     for secret in sorted(known, key=len, reverse=True):
         if secret in text:
