@@ -28,7 +28,7 @@ from ._data import fake_access_token, students_response
 from ._table import Comparison, Row, rate, shown, times, verdict
 from ._timing import Batch, Timings, async_batch, measure, sync_batch, warm_up
 
-URL = "http://nextschool.test/"
+URL = "https://nextschool.test/"
 TARGET = 1.25
 WARM_UP = 200
 

@@ -27,6 +27,7 @@ from ._exceptions import (
 from ._logging import RedactingFilter
 from ._ratelimit import LocalRateLimiter, RateLimiter
 from ._redis import RedisRateLimiter, RedisTokenStore
+from ._urls import PlainHTTPWarning
 from ._version import __version__
 from .auth import (
     AsyncBaseClient,
@@ -62,6 +63,7 @@ __all__ = [
     "MemoryTokenStore",
     "NextSchool",
     "NextSchoolError",
+    "PlainHTTPWarning",
     "RateLimitError",
     "RateLimiter",
     "RedactingFilter",

@@ -18,6 +18,9 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 # a server trickling one byte at a time never trips a read timeout.
 DEFAULT_DEADLINE = 120.0
 DEFAULT_CONNECTION_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+# The most a response body may hold, decoded: far above any real answer (10,000
+# students are about 7 MiB), far below what would hurt a worker.
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 
 # Ordinary retries (rate limits, connection errors, 5xx on queries). The auth
 # retry is separate: exactly one, after one token renewal.

@@ -38,6 +38,9 @@ RATE_LIMITED = "RATE_LIMITED"
 # The API reports these two without an extensions.code; the message is all there is.
 INVALID_CREDENTIALS_MESSAGE = "Invalid credentials"
 INVALID_REFRESH_TOKEN_MESSAGE = "Invalid or expired refresh token"  # noqa: S105
+# Server text copied into an exception is cut to this many characters: errors
+# are logged, pickled and sent to trackers, and a server decides their size.
+MAX_MESSAGE_CHARS = 1000
 
 
 class GraphQLResult:
@@ -174,7 +177,7 @@ def _error_detail(raw: Any) -> GraphQLErrorDetail:
     code = extensions.get("code")
     path = raw.get("path")
     return GraphQLErrorDetail(
-        message=message if isinstance(message, str) else "GraphQL error without a message",
+        message=clip(message) if isinstance(message, str) else "GraphQL error without a message",
         code=code if isinstance(code, str) else None,
         path=tuple(p for p in path if isinstance(p, (str, int)))
         if isinstance(path, list)
@@ -203,7 +206,7 @@ def classify_errors(
     status_code: int | None,
     data: Mapping[str, Any] | None,
 ) -> APIError:
-    message = "; ".join(error.message for error in errors) or "GraphQL error"
+    message = clip("; ".join(error.message for error in errors)) or "GraphQL error"
     common: dict[str, Any] = {
         "operation": operation,
         "status_code": status_code,
@@ -233,6 +236,13 @@ def classify_errors(
     if FORBIDDEN in codes:
         return ForbiddenError(message, **common)
     return GraphQLError(message, **common)
+
+
+def clip(text: str) -> str:
+    """`text`, cut to MAX_MESSAGE_CHARS with an ellipsis."""
+    if len(text) <= MAX_MESSAGE_CHARS:
+        return text
+    return text[: MAX_MESSAGE_CHARS - 1] + "…"
 
 
 def _normalized(message: str) -> str:

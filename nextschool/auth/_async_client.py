@@ -6,15 +6,16 @@ import asyncio
 import contextlib
 import inspect
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Mapping
 from typing import Any, TypeVar
 
 import httpx
 from typing_extensions import Self, Unpack
 
-from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES
-from .._exceptions import NextSchoolError, RateLimitError
+from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES
+from .._exceptions import ConfigurationError, NextSchoolError, RateLimitError
 from .._logging import logger
+from .._masking import conceal
 from .._paging import (
     DEFAULT_PAGE_SIZE,
     CareListFilters,
@@ -44,7 +45,9 @@ from ._core import (
     TokensChangedHook,
     deadline_exceeded,
 )
+from ._event_loop import check_move, close_with_running_loop
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow, log_wait
+from ._http import check_max_response_bytes, send_async
 from ._shared import hold_in_thread
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, StoredTokens, TokenSet
@@ -79,12 +82,16 @@ class AsyncBaseClient(ClientCore):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         token_store: TokenStore | None = None,
         on_tokens_changed: TokensChangedHook | None = None,
         rate_limiter: RateLimiter | None = None,
         clock: Clock = time.monotonic,
         wall_clock: Clock = time.time,
     ) -> None:
+        # Masked in this frame's locals too, should construction fail.
+        password, access_token = conceal(password), conceal(access_token)
+        refresh_token = conceal(refresh_token)
         self._setup(
             url=url,
             username=username,
@@ -100,13 +107,17 @@ class AsyncBaseClient(ClientCore):
             rate_limiter=rate_limiter,
         )
         self._adopt_http_client(http_client, timeout)
+        self._max_response_bytes = check_max_response_bytes(max_response_bytes)
         self._http = http_client or httpx.AsyncClient(**self._http_settings)
         self._renewal_lock = asyncio.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._pool_closer: AsyncGenerator[None, None] | None = None
 
     # -- lifecycle ---------------------------------------------------------
 
     def _after_fork(self) -> None:
         self._renewal_lock = asyncio.Lock()
+        self._loop = None  # the child binds to the loop it runs
         if self._owns_http_client:
             # The parent's pool stays the parent's: dropped here, not closed.
             self._http = httpx.AsyncClient(**self._http_settings)
@@ -134,6 +145,9 @@ class AsyncBaseClient(ClientCore):
         self, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> LoginLogin:
         """Log in now, with these credentials or the configured ones."""
+        password = conceal(password)
+        if asyncio.get_running_loop() is not self._loop:
+            await self._serve_running_loop()
         if username is not None or password is not None:
             self._use_credentials(username, password)
         credentials = self._tokens.require_credentials()
@@ -150,6 +164,9 @@ class AsyncBaseClient(ClientCore):
         self, refresh_token: str | None = None, **kwargs: Any
     ) -> RefreshTokenRefreshToken:
         """Refresh the session's access token now (or exchange the given refresh token)."""
+        refresh_token = conceal(refresh_token)
+        if asyncio.get_running_loop() is not self._loop:
+            await self._serve_running_loop()
         if refresh_token is not None:
             return await self._refresh_request(refresh_token, **kwargs)
         return self._refresh_payload(
@@ -158,12 +175,13 @@ class AsyncBaseClient(ClientCore):
 
     async def logout(self, refresh_token: str | None = None, **kwargs: Any) -> bool | None:
         """Revoke the session's refresh token (or the given one) and forget the tokens."""
+        refresh_token = conceal(refresh_token)
         if refresh_token is not None:
             return await self._logout_request(refresh_token, **kwargs)
         current = self._tokens.current
         revoked: bool | None = None
         if current is not None and current.refresh_token:
-            revoked = await self._logout_request(current.refresh_token, **kwargs)
+            revoked = await self._logout_request(conceal(current.refresh_token), **kwargs)
         async with self._renewal_lock:
             self._tokens.clear()
             await self._tokens_changed("logout")
@@ -183,6 +201,8 @@ class AsyncBaseClient(ClientCore):
         The result's `.data` is the operation's model for the generated
         operations and the `data` dict for any other document.
         """
+        if asyncio.get_running_loop() is not self._loop:
+            await self._serve_running_loop()
         request = self._prepare(query, operation_name, variables, kwargs)
         flow = call_flow(
             authenticated=request.authenticated,
@@ -192,6 +212,21 @@ class AsyncBaseClient(ClientCore):
         )
         result: GraphQLResult = await self._drive(flow, request, request.deadline_at)
         return result
+
+    async def _serve_running_loop(self) -> None:
+        """Bind to the running event loop; a new pool and lock if the loop changed."""
+        loop = asyncio.get_running_loop()
+        previous, self._loop = self._loop, loop
+        if previous is not None:
+            try:
+                check_move(previous, owns_http_client=self._owns_http_client)
+            except ConfigurationError:
+                self._loop = previous
+                raise
+            self._http = httpx.AsyncClient(**self._http_settings)
+            self._renewal_lock = asyncio.Lock()
+        if self._owns_http_client:
+            self._pool_closer = await close_with_running_loop(self._http)
 
     async def _drive(
         self,
@@ -239,7 +274,7 @@ class AsyncBaseClient(ClientCore):
         if isinstance(step, RefreshAccessToken):
             logger.info("Refreshing the access token")
             return await self._refresh_request(
-                step.refresh_token, **self._renewal_options(request, deadline_at)
+                conceal(step.refresh_token), **self._renewal_options(request, deadline_at)
             )
         if isinstance(step, LogIn):
             logger.info("Logging in")
@@ -251,38 +286,35 @@ class AsyncBaseClient(ClientCore):
         raise AssertionError(f"unknown step {step!r}")
 
     async def _send(self, request: PreparedRequest, token: TokenSet | None) -> GraphQLResult:
-        bearer = token.access_token if token is not None else None
         options = self._http_options(request, self._http.timeout)
         started = time.perf_counter()
         try:
-            http_request = self._http.build_request(
-                "POST",
+            response, content = await send_async(
+                self._http,
                 self.url,
-                content=request.body,
-                headers=self._headers(request, bearer),
-                **options,
+                request.body,
+                self._headers(request, token),
+                options,
+                operation=request.operation,
+                max_bytes=self._max_response_bytes,
+                deadline_at=request.deadline_at,
+                secret_body=not request.authenticated,
             )
-            response = await self._http.send(http_request, stream=True)
-            try:
-                chunks = []
-                async for chunk in response.aiter_bytes():
-                    chunks.append(chunk)
-                    if request.deadline_at is not None:
-                        self._remaining(request.operation, request.deadline_at)
-                content = b"".join(chunks)
-            finally:
-                await response.aclose()
         except httpx.HTTPError as exc:
-            raise self._transport_error(request, exc) from exc
-        if self._rate_limiter is None:
-            return self._decode(request, response, content, started)
-        try:
-            result = self._decode(request, response, content, started)
-        except RateLimitError as error:
-            await self._pause_fleet(error.retry_after)
-            raise
-        await self._pause_fleet(self._server_pause(response))
-        return result
+            failure = self._transport_error(request, exc)
+        else:
+            if self._rate_limiter is None:
+                return self._decode(request, response, content, started)
+            try:
+                result = self._decode(request, response, content, started)
+            except RateLimitError as error:
+                await self._pause_fleet(error.retry_after)
+                raise
+            await self._pause_fleet(self._server_pause(response))
+            return result
+        # Raised outside the handler: the httpx error (its request carries the
+        # body, a login's password included) must not become __context__.
+        raise failure
 
     async def _acquire_slot(self, request: PreparedRequest, deadline_at: float | None) -> None:
         login = self._takes_login_slot(request)

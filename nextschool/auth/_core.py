@@ -8,7 +8,7 @@ import os
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -25,12 +25,14 @@ from .._constants import (
     ENV_USERNAME,
     PRODUCTION_URL,
 )
-from .._exceptions import APIConnectionError, APITimeoutError, ConfigurationError
-from .._logging import logger, register_secret
+from .._exceptions import APIConnectionError, APIError, APITimeoutError, ConfigurationError
+from .._logging import PinnedSecrets, logger
+from .._masking import SecretBytes, conceal, mask_userinfo, strip_userinfo, url_password
 from .._operation_type import is_mutation
 from .._operations import RESULT_MODELS
 from .._ratelimit import RateLimiter, pause_from_headers
 from .._response import GraphQLResult, parse_response
+from .._urls import warn_if_plain_http
 from .._version import __version__
 from ..generated_client.models import RefreshTokenRefreshToken
 from ._flow import RetryPolicy
@@ -49,7 +51,8 @@ class PreparedRequest:
     """One operation call, encoded once and re-sent as is on every attempt."""
 
     operation: str | None
-    body: bytes
+    # Holds the variables, so a login's password: never in a repr or traceback.
+    body: bytes = field(repr=False)
     model: type[pydantic.BaseModel] | None
     authenticated: bool
     is_mutation: bool
@@ -85,17 +88,31 @@ class ClientCore:
         wall_clock: Clock,
         rate_limiter: RateLimiter | None = None,
     ) -> None:
+        # Secrets are held masked from here on, frame locals included.
+        password, access_token, refresh_token = (
+            conceal(password),
+            conceal(access_token),
+            conceal(refresh_token),
+        )
         self.url = _resolve_url(url)
         _live_clients.add(self)
+        # A password in the URL's userinfo is shown masked, and saved tokens
+        # name the API by its URL without userinfo.
+        self._shown_url = mask_userinfo(self.url)
+        self._api_url = strip_userinfo(self.url)
+        warn_if_plain_http(self.url, self._shown_url, stacklevel=3)
         username, password = _resolve_credentials(username, password)
+        password = conceal(password)
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
         self._deadline = check_deadline(deadline)
         credentials = Credentials(username, password) if username and password else None
-        if credentials is not None:
-            register_secret(credentials.password)
+        # Masked in log records for the client's whole life, however many renewals.
+        self._secrets = PinnedSecrets()
+        self._secrets.pin("password", password)
+        self._secrets.pin("url_password", url_password(self.url))
         self._token_store: TokenStore = token_store or MemoryTokenStore()
-        self._shared = SharedSession(self._token_store, self.url)
+        self._shared = SharedSession(self._token_store, self._api_url)
         if rate_limiter is not None and not callable(getattr(rate_limiter, "acquire", None)):
             raise ConfigurationError("rate_limiter must have an acquire() method")
         self._rate_limiter = rate_limiter
@@ -107,10 +124,10 @@ class ClientCore:
             initial = StoredTokens(access_token or "", refresh_token, None)
         else:
             initial = self._shared.load()
-            if initial is not None and initial.url not in (None, self.url):
+            if initial is not None and initial.url not in (None, self._api_url):
                 logger.warning(
                     "Ignoring saved tokens: they were issued by another API URL than %s",
-                    self.url,
+                    self._shown_url,
                 )
                 initial = None
         if initial is not None:
@@ -121,10 +138,13 @@ class ClientCore:
                 self._tokens.restore_refresh_only(initial.refresh_token)
 
     def __repr__(self) -> str:
-        credentials = self._tokens.credentials
+        tokens: TokenManager | None = getattr(self, "_tokens", None)
+        if tokens is None:  # construction failed; a traceback printer still asks
+            return f"{type(self).__name__}(not configured)"
+        credentials = tokens.credentials
         user = f", username={credentials.username!r}" if credentials else ""
-        state = "authenticated" if self._tokens.current else "not authenticated"
-        return f"{type(self).__name__}(url={self.url!r}{user}, {state})"
+        state = "authenticated" if tokens.current else "not authenticated"
+        return f"{type(self).__name__}(url={self._shown_url!r}{user}, {state})"
 
     # -- public state ------------------------------------------------------
 
@@ -132,7 +152,7 @@ class ClientCore:
     def tokens(self) -> StoredTokens | None:
         """The current tokens, e.g. to persist them yourself."""
         stored = self._tokens.stored()
-        return None if stored is None else replace(stored, url=self.url)
+        return None if stored is None else replace(stored, url=self._api_url)
 
     @property
     def is_authenticated(self) -> bool:
@@ -169,13 +189,13 @@ class ClientCore:
             deadline_at=None if deadline is None else time.monotonic() + deadline,
         )
 
-    def _headers(self, request: PreparedRequest, bearer: str | None) -> dict[str, str]:
+    def _headers(self, request: PreparedRequest, token: TokenSet | None) -> dict[str, str]:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         extra = request.http_options.get("headers")
         if extra:
             headers.update(extra)
-        if bearer is not None:
-            headers["Authorization"] = f"Bearer {bearer}"
+        if token is not None:
+            headers["Authorization"] = conceal(f"Bearer {token.access_token}")
         return headers
 
     def _http_options(
@@ -246,13 +266,30 @@ class ClientCore:
             response.status_code,
             (time.perf_counter() - started) * 1000,
         )
-        return parse_response(
-            operation=request.operation,
-            status_code=response.status_code,
-            headers=response.headers,
-            content=content,
-            model=request.model,
-        )
+        if request.authenticated:
+            return parse_response(
+                operation=request.operation,
+                status_code=response.status_code,
+                headers=response.headers,
+                content=content,
+                model=request.model,
+            )
+        # The answer to an auth operation holds tokens: its body stays masked,
+        # and a failure to decode it is raised without the parser's frames,
+        # whose locals hold the decoded JSON.
+        if not isinstance(content, SecretBytes):
+            content = SecretBytes(content)
+        try:
+            return parse_response(
+                operation=request.operation,
+                status_code=response.status_code,
+                headers=response.headers,
+                content=content,
+                model=request.model,
+            )
+        except APIError as error:
+            failure = error
+        raise failure.with_traceback(None)
 
     def _transport_error(self, request: PreparedRequest, exc: Exception) -> APIConnectionError:
         logger.debug("%s -> %s", request.operation or "operation", type(exc).__name__)
@@ -263,7 +300,7 @@ class ClientCore:
             )
         return APIConnectionError(
             f"{request.operation or 'Request'} failed: {type(exc).__name__}: "
-            f"could not get a response from {self.url}",
+            f"could not get a response from {self._shown_url}",
             operation=request.operation,
         )
 
@@ -286,13 +323,14 @@ class ClientCore:
         )
 
     def _use_credentials(self, username: str | None, password: str | None) -> None:
+        password = conceal(password)
         self._tokens.set_credentials(username, password)
-        register_secret(password)
+        self._secrets.pin("password", password)
 
     def _register_token_secrets(self, tokens: StoredTokens | None) -> None:
         if tokens is not None:
-            register_secret(tokens.access_token)
-            register_secret(tokens.refresh_token)
+            self._secrets.pin("access_token", tokens.access_token)
+            self._secrets.pin("refresh_token", tokens.refresh_token)
 
     def _save_tokens(self) -> StoredTokens | None:
         stored = self.tokens

@@ -12,9 +12,10 @@ from typing import Any, TypeVar
 import httpx
 from typing_extensions import Self, Unpack
 
-from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES
+from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES
 from .._exceptions import NextSchoolError, RateLimitError
 from .._logging import logger
+from .._masking import conceal
 from .._paging import (
     DEFAULT_PAGE_SIZE,
     CareListFilters,
@@ -45,6 +46,7 @@ from ._core import (
     deadline_exceeded,
 )
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow, log_wait
+from ._http import check_max_response_bytes, send
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
 
@@ -78,12 +80,16 @@ class BaseClient(ClientCore):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         token_store: TokenStore | None = None,
         on_tokens_changed: TokensChangedHook | None = None,
         rate_limiter: RateLimiter | None = None,
         clock: Clock = time.monotonic,
         wall_clock: Clock = time.time,
     ) -> None:
+        # Masked in this frame's locals too, should construction fail.
+        password, access_token = conceal(password), conceal(access_token)
+        refresh_token = conceal(refresh_token)
         self._setup(
             url=url,
             username=username,
@@ -99,6 +105,7 @@ class BaseClient(ClientCore):
             rate_limiter=rate_limiter,
         )
         self._adopt_http_client(http_client, timeout)
+        self._max_response_bytes = check_max_response_bytes(max_response_bytes)
         self._http = http_client or httpx.Client(**self._http_settings)
         self._renewal_lock = threading.Lock()
 
@@ -133,6 +140,7 @@ class BaseClient(ClientCore):
         self, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> LoginLogin:
         """Log in now, with these credentials or the configured ones."""
+        password = conceal(password)
         if username is not None or password is not None:
             self._use_credentials(username, password)
         credentials = self._tokens.require_credentials()
@@ -147,6 +155,7 @@ class BaseClient(ClientCore):
         self, refresh_token: str | None = None, **kwargs: Any
     ) -> RefreshTokenRefreshToken:
         """Refresh the session's access token now (or exchange the given refresh token)."""
+        refresh_token = conceal(refresh_token)
         if refresh_token is not None:
             return self._refresh_request(refresh_token, **kwargs)
         return self._refresh_payload(
@@ -155,12 +164,13 @@ class BaseClient(ClientCore):
 
     def logout(self, refresh_token: str | None = None, **kwargs: Any) -> bool | None:
         """Revoke the session's refresh token (or the given one) and forget the tokens."""
+        refresh_token = conceal(refresh_token)
         if refresh_token is not None:
             return self._logout_request(refresh_token, **kwargs)
         current = self._tokens.current
         revoked: bool | None = None
         if current is not None and current.refresh_token:
-            revoked = self._logout_request(current.refresh_token, **kwargs)
+            revoked = self._logout_request(conceal(current.refresh_token), **kwargs)
         with self._renewal_lock:
             self._tokens.clear()
             self._tokens_changed("logout")
@@ -236,7 +246,7 @@ class BaseClient(ClientCore):
         if isinstance(step, RefreshAccessToken):
             logger.info("Refreshing the access token")
             return self._refresh_request(
-                step.refresh_token, **self._renewal_options(request, deadline_at)
+                conceal(step.refresh_token), **self._renewal_options(request, deadline_at)
             )
         if isinstance(step, LogIn):
             logger.info("Logging in")
@@ -248,38 +258,35 @@ class BaseClient(ClientCore):
         raise AssertionError(f"unknown step {step!r}")
 
     def _send(self, request: PreparedRequest, token: TokenSet | None) -> GraphQLResult:
-        bearer = token.access_token if token is not None else None
         options = self._http_options(request, self._http.timeout)
         started = time.perf_counter()
         try:
-            http_request = self._http.build_request(
-                "POST",
+            response, content = send(
+                self._http,
                 self.url,
-                content=request.body,
-                headers=self._headers(request, bearer),
-                **options,
+                request.body,
+                self._headers(request, token),
+                options,
+                operation=request.operation,
+                max_bytes=self._max_response_bytes,
+                deadline_at=request.deadline_at,
+                secret_body=not request.authenticated,
             )
-            response = self._http.send(http_request, stream=True)
-            try:
-                chunks = []
-                for chunk in response.iter_bytes():
-                    chunks.append(chunk)
-                    if request.deadline_at is not None:
-                        self._remaining(request.operation, request.deadline_at)
-                content = b"".join(chunks)
-            finally:
-                response.close()
         except httpx.HTTPError as exc:
-            raise self._transport_error(request, exc) from exc
-        if self._rate_limiter is None:
-            return self._decode(request, response, content, started)
-        try:
-            result = self._decode(request, response, content, started)
-        except RateLimitError as error:
-            self._pause_fleet(error.retry_after)
-            raise
-        self._pause_fleet(self._server_pause(response))
-        return result
+            failure = self._transport_error(request, exc)
+        else:
+            if self._rate_limiter is None:
+                return self._decode(request, response, content, started)
+            try:
+                result = self._decode(request, response, content, started)
+            except RateLimitError as error:
+                self._pause_fleet(error.retry_after)
+                raise
+            self._pause_fleet(self._server_pause(response))
+            return result
+        # Raised outside the handler: the httpx error (its request carries the
+        # body, a login's password included) must not become __context__.
+        raise failure
 
     def _acquire_slot(self, request: PreparedRequest, deadline_at: float | None) -> None:
         assert self._rate_limiter is not None

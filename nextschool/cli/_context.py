@@ -6,6 +6,7 @@ import argparse
 from dataclasses import dataclass
 from typing import TextIO
 
+from .._masking import mask_userinfo
 from ..auth import MemoryTokenStore, NextSchool, TokenStore
 from ._config import SessionConfig, env_credentials
 from ._errors import LOGIN_HINT, CommandError, ExitCode
@@ -42,7 +43,9 @@ class Context:
         elif credentials is not None:
             store = MemoryTokenStore()
         else:
-            raise CommandError(f"Not logged in to {url}: {LOGIN_HINT}", ExitCode.AUTH)
+            raise CommandError(
+                f"Not logged in to {mask_userinfo(url)}: {LOGIN_HINT}", ExitCode.AUTH
+            )
         username, password = credentials or (None, None)
         return NextSchool(
             url,

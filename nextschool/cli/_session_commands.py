@@ -14,6 +14,7 @@ import sys
 from .._constants import ENV_PASSWORD, ENV_USERNAME
 from .._exceptions import NextSchoolError
 from .._logging import logger
+from .._masking import mask_userinfo
 from ..auth import NextSchool
 from ._context import Context
 from ._errors import CommandError, ExitCode, describe
@@ -61,7 +62,7 @@ def run_login(ctx: Context) -> int:
     if ctx.json:
         write_json(user, ctx.stdout)
     else:
-        ctx.stdout.write(f"Logged in to {url} as {shown}\n")
+        ctx.stdout.write(f"Logged in to {mask_userinfo(url)} as {shown}\n")
     return ExitCode.OK
 
 
@@ -70,7 +71,7 @@ def run_logout(ctx: Context) -> int:
     url = ctx.url
     if not config.has_tokens_for(url):
         config.forget_tokens(url)
-        ctx.stdout.write(f"Not logged in to {url}\n")
+        ctx.stdout.write(f"Not logged in to {mask_userinfo(url)}\n")
         return ExitCode.OK
     try:
         with NextSchool(url, username="", password="", token_store=config.store_for(url)) as client:
@@ -86,5 +87,5 @@ def run_logout(ctx: Context) -> int:
             code,
         ) from error
     config.forget_tokens(url)
-    ctx.stdout.write(f"Logged out of {url}\n")
+    ctx.stdout.write(f"Logged out of {mask_userinfo(url)}\n")
     return ExitCode.OK

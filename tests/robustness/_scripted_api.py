@@ -18,7 +18,7 @@ import httpx
 
 from ._payloads import FIXED_SECRETS, Json, login_data, query_data, refresh_data
 
-API_URL = "http://api.robustness.test/"
+API_URL = "https://api.robustness.test/"
 
 
 @dataclass(frozen=True)
