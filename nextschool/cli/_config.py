@@ -1,6 +1,9 @@
 """Where the tool keeps its session: the config directory, tokens and the URL.
 
-    $NEXTSCHOOL_CONFIG_DIR, else $XDG_CONFIG_HOME/nextschool, else ~/.config/nextschool
+    $NEXTSCHOOL_CONFIG_DIR, else the platform's user config folder (platformdirs,
+    in the `cli` extra): $XDG_CONFIG_HOME/nextschool or ~/.config/nextschool on
+    Linux, ~/Library/Application Support/nextschool on macOS,
+    %APPDATA%\\nextschool on Windows
         tokens.json    access and refresh token (FileTokenStore: mode 0600, atomic)
         session.json   the URL the tokens belong to
 
@@ -19,17 +22,24 @@ from .._constants import ENV_PASSWORD, ENV_URL, ENV_USERNAME, PRODUCTION_URL
 from ..auth import FileTokenStore
 
 ENV_CONFIG_DIR = "NEXTSCHOOL_CONFIG_DIR"
+APP_NAME = "nextschool"
 TOKENS_FILE = "tokens.json"
 SESSION_FILE = "session.json"
 
 
 def config_dir() -> Path:
+    """$NEXTSCHOOL_CONFIG_DIR, else the platform's config folder for the tool."""
     explicit = os.environ.get(ENV_CONFIG_DIR)
     if explicit:
         return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_CONFIG_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".config"
-    return base / "nextschool"
+    try:
+        import platformdirs
+    except ImportError:
+        # Installed without the cli extra: the XDG rule, platformdirs' own on Linux.
+        xdg = os.environ.get("XDG_CONFIG_HOME")
+        base = Path(xdg).expanduser() if xdg else Path.home() / ".config"
+        return base / APP_NAME
+    return platformdirs.user_config_path(APP_NAME, appauthor=False, roaming=True)
 
 
 def env_credentials() -> tuple[str, str] | None:
