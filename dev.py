@@ -1,7 +1,8 @@
 """Set-up and checks for working on the SDK. Needs only Python 3.10+ and pip.
 
     python dev.py demo    # the SDK against a local NextSchool server, offline
-    python dev.py test    # regeneration check, ruff, mypy --strict, pytest
+    python dev.py test    # regeneration check, ruff, mypy --strict, pyright, the
+                          # distributions (build, twine check), pytest
 
 Both create `.venv` on first use and install the pinned tools into it.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -58,11 +60,21 @@ def demo() -> None:
     run(PYTHON, "-m", "nextschool.demo")
 
 
+def build_distributions() -> None:
+    dist = ROOT / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    run(PYTHON, "-m", "build", "--no-isolation", "--outdir", dist)
+    run(PYTHON, "-m", "twine", "check", "--strict", *sorted(dist.iterdir()))
+
+
 def test() -> None:
     run(PYTHON, "scripts/codegen.py", "--check")
     run(PYTHON, "-m", "ruff", "check", ".")
     run(PYTHON, "-m", "ruff", "format", "--check", ".")
     run(PYTHON, "-m", "mypy")
+    run(PYTHON, "-m", "pyright")
+    run(PYTHON, "scripts/verify_types.py")
+    build_distributions()
     run(PYTHON, "-m", "pytest", *sys.argv[2:])
 
 
