@@ -44,7 +44,8 @@ class CareListFilters(TypedDict, total=False):
 
 
 def check_page_size(page_size: int) -> int:
-    if isinstance(page_size, bool) or not isinstance(page_size, int):
+    # Checked at run time too: callers without a type checker pass anything.
+    if isinstance(page_size, bool) or not isinstance(page_size, int):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ConfigurationError("page_size must be an integer")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ConfigurationError(f"page_size must be between 1 and {MAX_PAGE_SIZE}")

@@ -23,6 +23,7 @@ from typing import Any, TextIO, TypeVar
 
 import httpx
 
+from ._json import json_array, json_object
 from ._logging import logger
 from .auth import AsyncNextSchool, StoredTokens
 from .cli._output import Column, write_table
@@ -123,7 +124,8 @@ def _operation_name(body: bytes) -> str:
         payload = json.loads(body)
     except ValueError:
         return "?"
-    name = payload.get("operationName") if isinstance(payload, dict) else None
+    content = json_object(payload)
+    name = content.get("operationName") if content is not None else None
     return name if isinstance(name, str) else "?"
 
 
@@ -133,17 +135,19 @@ def _describe_response(response: httpx.Response) -> tuple[str, str]:
         payload = response.json()
     except ValueError:
         return f"{status}, not JSON", "bad"
-    errors = payload.get("errors") if isinstance(payload, dict) else None
+    content = json_object(payload) or {}
+    errors = [json_object(e) or {} for e in json_array(content.get("errors")) or []]
     if errors:
-        codes = sorted({str((e.get("extensions") or {}).get("code", "error")) for e in errors})
+        extensions = [json_object(e.get("extensions")) or {} for e in errors]
+        codes = sorted({str(e.get("code", "error")) for e in extensions})
         return f"{status}, {', '.join(codes)}: {errors[0].get('message', '')}", "bad"
-    data = payload.get("data") or {}
+    data = json_object(content.get("data")) or {}
     # Describe the result without ever showing a token.
     if "refreshToken" in data or "login" in data:
-        result = data.get("refreshToken") or data.get("login") or {}
+        result = json_object(data.get("refreshToken") or data.get("login")) or {}
         return f"{status}, new access token, valid {result.get('expiresIn')} s", "good"
-    rows = next(iter(data.values()), None)
-    if isinstance(rows, list):
+    rows = json_array(next(iter(data.values()), None))
+    if rows is not None:
         return f"{status}, ok, {len(rows)} rows", "good"
     return f"{status}, ok", "good"
 

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from .._json import json_object
 from .._logging import logger
 from ._tokens import StoredTokens
 
@@ -62,14 +63,16 @@ class FileTokenStore:
         except (OSError, ValueError) as exc:
             logger.warning("Ignoring unreadable token file %s: %s", self.path, type(exc).__name__)
             return None
-        if not isinstance(raw, dict) or not isinstance(raw.get("access_token"), str):
+        content = json_object(raw)
+        access_token = content.get("access_token") if content is not None else None
+        if content is None or not isinstance(access_token, str):
             logger.warning("Ignoring token file %s: unexpected content", self.path)
             return None
-        refresh_token = raw.get("refresh_token")
-        expires_at = raw.get("access_expires_at")
-        url = raw.get("url")
+        refresh_token = content.get("refresh_token")
+        expires_at = content.get("access_expires_at")
+        url = content.get("url")
         return StoredTokens(
-            access_token=raw["access_token"],
+            access_token=access_token,
             refresh_token=refresh_token if isinstance(refresh_token, str) else None,
             access_expires_at=float(expires_at) if isinstance(expires_at, (int, float)) else None,
             url=url if isinstance(url, str) else None,

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from .._constants import ENV_PASSWORD, ENV_URL, ENV_USERNAME, PRODUCTION_URL
+from .._json import json_object
 from ..auth import FileTokenStore
 
 ENV_CONFIG_DIR = "NEXTSCHOOL_CONFIG_DIR"
@@ -71,7 +72,8 @@ class SessionConfig:
             raw = json.loads(self.session_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        url = raw.get("url") if isinstance(raw, dict) else None
+        content = json_object(raw)
+        url = content.get("url") if content is not None else None
         return url if isinstance(url, str) and url else None
 
     def resolve_url(self, explicit: str | None) -> str:

@@ -120,7 +120,8 @@ class ParserBuilder:
         self,
         name: str,
         help_text: str,
-        parent: argparse._SubParsersAction[argparse.ArgumentParser] | None = None,
+        # argparse has no public name for the type add_subparsers() returns.
+        parent: argparse._SubParsersAction[argparse.ArgumentParser] | None = None,  # pyright: ignore[reportPrivateUsage]
     ) -> argparse.ArgumentParser:
         """A subcommand; `name` may be nested ("schema pull") under `parent`."""
         action = parent if parent is not None else self.commands

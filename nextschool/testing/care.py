@@ -168,7 +168,7 @@ def adviser_screen_stats(world: SchoolWorld) -> dict[str, int]:
     genius/academic/activity totals count the flags, which can overlap.
     """
     scope = scope_of(world, None, None)
-    stats = dict.fromkeys(
+    stats: dict[str, int] = dict.fromkeys(
         (
             "totalSpecial",
             "totalNormal",

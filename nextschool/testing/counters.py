@@ -25,7 +25,7 @@ class CountersSnapshot:
     refresh_attempts: int = 0
     logouts: int = 0
     requests_total: int = 0
-    requests_by_operation: dict[str, int] = field(default_factory=dict)
+    requests_by_operation: dict[str, int] = field(default_factory=dict[str, int])
     expired_token_requests: int = 0
     unauthenticated_responses: int = 0
     in_flight: int = 0

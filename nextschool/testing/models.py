@@ -193,7 +193,7 @@ class Teacher:
     citizenId: str  # searchable, though the schema does not expose it
     school_id: int
     # Homeroom classroom ids per academic year id.
-    classroom_ids: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    classroom_ids: dict[int, tuple[int, ...]] = field(default_factory=dict[int, tuple[int, ...]])
 
 
 @dataclass(frozen=True, slots=True)

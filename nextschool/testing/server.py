@@ -8,7 +8,7 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 
 import uvicorn
@@ -171,7 +171,7 @@ def run_local_server(
     *,
     host: str = "127.0.0.1",
     port: int = 0,
-) -> Iterator[LocalServer]:
+) -> Generator[LocalServer, None, None]:
     """Serve a fresh local server in a daemon thread; yields once it accepts requests."""
     app, state = create_app(settings)
     sock = bind_socket(host, port)

@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from nextschool._json import json_object
 from nextschool.testing.settings import Account
 
 _HEADER = {"alg": "HS256", "typ": "JWT"}
@@ -62,14 +63,15 @@ def decode_jwt(token: str, secret: str) -> dict[str, Any] | None:
         ).digest()
         # Compare before trusting anything else in the token, and refuse
         # "alg": "none" and friends outright.
-        if not isinstance(header, dict) or header.get("alg") != "HS256":
+        header = json_object(header)
+        if header is None or header.get("alg") != "HS256":
             return None
         if not hmac.compare_digest(signature, expected):
             return None
         claims = json.loads(_b64decode(payload_b64))
     except (ValueError, UnicodeError, binascii.Error):
         return None
-    return claims if isinstance(claims, dict) else None
+    return json_object(claims)
 
 
 class TokenStatus(enum.Enum):
