@@ -16,12 +16,18 @@ from .exceptions import (
 
 
 class Response(Protocol):
+    """The part of an HTTP response that the generated client reads."""
+
     status_code: int
 
-    def json(self, **kwargs: Any) -> Any: ...
+    def json(self, **kwargs: Any) -> Any:
+        """The decoded JSON body."""
+        ...
 
 
 class HttpClient(Protocol):
+    """The part of an httpx client that the generated client uses."""
+
     async def post(
         self,
         url: Any | str,
@@ -30,15 +36,21 @@ class HttpClient(Protocol):
         files: Any | None = None,
         headers: Any | None = None,
         **kwargs: Any,
-    ) -> Response: ...
+    ) -> Response:
+        """Send a POST request."""
+        ...
 
-    async def aclose(self) -> None: ...
+    async def aclose(self) -> None:
+        """Close the connections."""
+        ...
 
 
 Self = TypeVar("Self", bound="AsyncBaseClient")
 
 
 class AsyncBaseClient:
+    """GraphQL over HTTP with httpx: the base of the generated async client."""
+
     def __init__(
         self,
         url: str = "",
@@ -47,7 +59,7 @@ class AsyncBaseClient:
     ) -> None:
         self.url = url
         self.headers = headers
-        self.http_client = (
+        self.http_client: HttpClient | httpx.AsyncClient = (
             http_client if http_client else httpx.AsyncClient(headers=headers)
         )
 
@@ -69,6 +81,7 @@ class AsyncBaseClient:
         variables: Optional[dict[str, Any]] = None,
         **kwargs: Any,
     ) -> Response:
+        """Send an operation and return the raw HTTP response."""
         processed_variables, files, files_map = self._process_variables(variables)
 
         if files and files_map:
@@ -89,6 +102,7 @@ class AsyncBaseClient:
         )
 
     def get_data(self, response: Response) -> dict[str, Any]:
+        """The `data` of a GraphQL response; raises on HTTP and GraphQL errors."""
         if not (200 <= response.status_code <= 299):
             raise GraphQLClientHttpError(
                 status_code=response.status_code, response=response

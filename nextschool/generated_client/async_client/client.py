@@ -39,11 +39,15 @@ from .operations import (
 
 
 def gql(q: str) -> str:
+    """Mark a string as a GraphQL document (for editors and linters); returns it unchanged."""
     return q
 
 
 class GeneratedAsyncClient(AsyncBaseClient):
+    """The API's operations from queries/, as async methods."""
+
     async def login(self, username: str, password: str, **kwargs: Any) -> LoginLogin:
+        """Send the `Login` mutation and return its typed result."""
         variables: dict[str, object] = {"username": username, "password": password}
         response = await self.execute(
             query=LOGIN_GQL, operation_name="Login", variables=variables, **kwargs
@@ -54,6 +58,7 @@ class GeneratedAsyncClient(AsyncBaseClient):
     async def refresh_token(
         self, refresh_token: str, **kwargs: Any
     ) -> RefreshTokenRefreshToken:
+        """Send the `RefreshToken` mutation and return its typed result."""
         variables: dict[str, object] = {"refreshToken": refresh_token}
         response = await self.execute(
             query=REFRESH_TOKEN_GQL,
@@ -65,6 +70,7 @@ class GeneratedAsyncClient(AsyncBaseClient):
         return RefreshToken.model_validate(data).refresh_token
 
     async def logout(self, refresh_token: str, **kwargs: Any) -> Optional[bool]:
+        """Send the `Logout` mutation and return its typed result."""
         variables: dict[str, object] = {"refreshToken": refresh_token}
         response = await self.execute(
             query=LOGOUT_GQL, operation_name="Logout", variables=variables, **kwargs
@@ -82,6 +88,7 @@ class GeneratedAsyncClient(AsyncBaseClient):
         offset: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> list[AdviserScreensAdviserScreens]:
+        """Send the `AdviserScreens` query and return its typed result."""
         variables: dict[str, object] = {
             "academicYearId": academic_year_id,
             "semesterId": semester_id,
@@ -102,6 +109,7 @@ class GeneratedAsyncClient(AsyncBaseClient):
     async def adviser_screen_stats(
         self, **kwargs: Any
     ) -> Optional[AdviserScreenStatsAdviserScreenStats]:
+        """Send the `AdviserScreenStats` query and return its typed result."""
         variables: dict[str, object] = {}
         response = await self.execute(
             query=ADVISER_SCREEN_STATS_GQL,
@@ -122,6 +130,7 @@ class GeneratedAsyncClient(AsyncBaseClient):
         offset: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> list[VisitStudentsVisitStudents]:
+        """Send the `VisitStudents` query and return its typed result."""
         variables: dict[str, object] = {
             "academicYearId": academic_year_id,
             "semesterId": semester_id,
@@ -140,6 +149,7 @@ class GeneratedAsyncClient(AsyncBaseClient):
         return VisitStudents.model_validate(data).visit_students
 
     async def visit_stats(self, **kwargs: Any) -> Optional[VisitStatsVisitStats]:
+        """Send the `VisitStats` query and return its typed result."""
         variables: dict[str, object] = {}
         response = await self.execute(
             query=VISIT_STATS_GQL,
@@ -151,6 +161,7 @@ class GeneratedAsyncClient(AsyncBaseClient):
         return VisitStats.model_validate(data).visit_stats
 
     async def sdq_template(self, **kwargs: Any) -> Optional[SdqTemplateSdqTemplate]:
+        """Send the `SdqTemplate` query and return its typed result."""
         variables: dict[str, object] = {}
         response = await self.execute(
             query=SDQ_TEMPLATE_GQL,
@@ -162,6 +173,7 @@ class GeneratedAsyncClient(AsyncBaseClient):
         return SdqTemplate.model_validate(data).sdq_template
 
     async def eq_template(self, **kwargs: Any) -> Optional[EqTemplateEqTemplate]:
+        """Send the `EqTemplate` query and return its typed result."""
         variables: dict[str, object] = {}
         response = await self.execute(
             query=EQ_TEMPLATE_GQL,
@@ -184,6 +196,7 @@ class GeneratedAsyncClient(AsyncBaseClient):
         citizen_id: Union[Optional[str], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> list[StudentsStudents]:
+        """Send the `Students` query and return its typed result."""
         variables: dict[str, object] = {
             "limit": limit,
             "offset": offset,
@@ -201,6 +214,7 @@ class GeneratedAsyncClient(AsyncBaseClient):
         return Students.model_validate(data).students
 
     async def student(self, id: int, **kwargs: Any) -> Optional[StudentStudent]:
+        """Send the `Student` query and return its typed result."""
         variables: dict[str, object] = {"id": id}
         response = await self.execute(
             query=STUDENT_GQL, operation_name="Student", variables=variables, **kwargs
@@ -223,6 +237,7 @@ class GeneratedAsyncClient(AsyncBaseClient):
         visit_semester_id: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> list[TeachersTeachers]:
+        """Send the `Teachers` query and return its typed result."""
         variables: dict[str, object] = {
             "limit": limit,
             "offset": offset,
@@ -248,6 +263,7 @@ class GeneratedAsyncClient(AsyncBaseClient):
         visit_semester_id: Union[Optional[int], UnsetType] = UNSET,
         **kwargs: Any,
     ) -> Optional[TeacherTeacher]:
+        """Send the `Teacher` query and return its typed result."""
         variables: dict[str, object] = {"id": id, "visitSemesterId": visit_semester_id}
         response = await self.execute(
             query=TEACHER_GQL, operation_name="Teacher", variables=variables, **kwargs

@@ -7,10 +7,14 @@ from .base_model import BaseModel
 
 
 class RefreshToken(BaseModel):
+    """Result of the `RefreshToken` mutation."""
+
     refresh_token: "RefreshTokenRefreshToken" = Field(alias="refreshToken")
 
 
 class RefreshTokenRefreshToken(BaseModel):
+    """Part of the `RefreshToken` mutation's result, with the fields it selects."""
+
     access_token: SecretStr = Field(alias="accessToken")
     expires_in: int = Field(alias="expiresIn")
 
