@@ -16,6 +16,8 @@ MAX_PAGE_SIZE = 1000
 
 
 class StudentFilters(TypedDict, total=False):
+    """Filters of `students`, accepted by `iter_students`."""
+
     search: str | None
     code: str | None
     firstname: str | None
@@ -25,6 +27,8 @@ class StudentFilters(TypedDict, total=False):
 
 
 class TeacherFilters(TypedDict, total=False):
+    """Filters of `teachers`, accepted by `iter_teachers`."""
+
     search: str | None
     username: str | None
     firstname: str | None
@@ -37,6 +41,8 @@ class TeacherFilters(TypedDict, total=False):
 
 
 class CareListFilters(TypedDict, total=False):
+    """Filters of the care lists, accepted by `iter_adviser_screens` and `iter_visit_students`."""
+
     academic_year_id: int | None
     semester_id: int | None
     classroom_id: int | None

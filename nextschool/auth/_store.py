@@ -21,9 +21,13 @@ class TokenStore(Protocol):
     server no longer accepts).
     """
 
-    def load(self) -> StoredTokens | None: ...
+    def load(self) -> StoredTokens | None:
+        """The saved tokens, or None when there are none."""
+        ...
 
-    def save(self, tokens: StoredTokens | None) -> None: ...
+    def save(self, tokens: StoredTokens | None) -> None:
+        """Save `tokens`; None forgets them (after logout)."""
+        ...
 
 
 class MemoryTokenStore:
@@ -36,9 +40,11 @@ class MemoryTokenStore:
         return f"MemoryTokenStore(has_tokens={self._tokens is not None})"
 
     def load(self) -> StoredTokens | None:
+        """The tokens saved last, or None."""
         return self._tokens
 
     def save(self, tokens: StoredTokens | None) -> None:
+        """Keep `tokens` in memory; None forgets them."""
         self._tokens = tokens
 
 
@@ -50,12 +56,13 @@ class FileTokenStore:
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
+        self.path: Path = Path(path)
 
     def __repr__(self) -> str:
         return f"FileTokenStore({str(self.path)!r})"
 
     def load(self) -> StoredTokens | None:
+        """The tokens in the file; None when it is missing or unreadable (logged as a warning)."""
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -79,6 +86,7 @@ class FileTokenStore:
         )
 
     def save(self, tokens: StoredTokens | None) -> None:
+        """Write `tokens` atomically with mode 0600; None deletes the file."""
         if tokens is None:
             self.path.unlink(missing_ok=True)
             return

@@ -68,17 +68,20 @@ class VerboseLogging:
             logger.setLevel(logging.INFO if verbosity == 1 else logging.DEBUG)
 
     def close(self) -> None:
+        """Detach the handler and restore the logger's level."""
         if self._handler is not None:
             logger.removeHandler(self._handler)
             logger.setLevel(self._previous_level)
 
 
 def report(message: str) -> None:
+    """Print an error message on stderr, on one line."""
     sys.stderr.write(f"nextschool: error: {one_line(message)}\n")
     sys.stderr.flush()
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run the parsed command; returns the exit code."""
     ctx = Context(args=args, config=SessionConfig(), stdout=sys.stdout, stderr=sys.stderr)
     handler: Handler = args.handler
     try:
@@ -93,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the `nextschool` command with `argv` (default: sys.argv); returns the exit code."""
     parser = build_parser(HANDLERS)
     try:
         args = parser.parse_args(argv)

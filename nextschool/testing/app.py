@@ -34,7 +34,8 @@ from nextschool.testing.tokens import TokenStatus, TokenStore
 
 # graphql-core leaves one parameter of execute() (middleware) untyped; the
 # server never passes it.
-execute = cast("Callable[..., ExecutionResult | Awaitable[ExecutionResult]]", _execute)
+Execute = Callable[..., ExecutionResult | Awaitable[ExecutionResult]]
+execute: Execute = cast("Execute", _execute)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -70,6 +71,7 @@ class ServerState:
 
 
 def create_state(settings: ServerSettings) -> ServerState:
+    """A fresh server state (seed data, tokens, counters, controls) for `settings`."""
     tokens = TokenStore(settings.jwt_secret, settings.access_token_ttl, settings.refresh_token_ttl)
     limiters: tuple[FixedWindowLimiter | None, ...] = (None, None, None)
     if settings.rate_limits:

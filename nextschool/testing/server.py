@@ -29,6 +29,8 @@ _DROP_MESSAGE = "ASGI callable returned without completing response."
 
 @dataclass(frozen=True)
 class IssuedTokens:
+    """Tokens that the server issued directly, without a login request."""
+
     access_token: str
     refresh_token: str
     expires_in: int
@@ -98,6 +100,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def server_url(host: str, port: int) -> str:
+    """The URL of a server on `host` and `port`."""
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"
 

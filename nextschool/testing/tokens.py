@@ -42,6 +42,7 @@ def _b64decode(text: str) -> bytes:
 
 
 def encode_jwt(claims: dict[str, Any], secret: str) -> str:
+    """An HS256 JWT of `claims`."""
     header = _b64encode(json.dumps(_HEADER, separators=(",", ":")).encode())
     payload = _b64encode(json.dumps(claims, separators=(",", ":")).encode())
     signing_input = f"{header}.{payload}".encode("ascii")
@@ -75,6 +76,8 @@ def decode_jwt(token: str, secret: str) -> dict[str, Any] | None:
 
 
 class TokenStatus(enum.Enum):
+    """What checking an access token found."""
+
     VALID = "valid"
     INVALID = "invalid"  # malformed, bad signature, unknown subject
     EXPIRED = "expired"  # good signature, past its lifetime
@@ -83,12 +86,16 @@ class TokenStatus(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class AccessCheck:
+    """The outcome of checking an access token, and its account if valid."""
+
     status: TokenStatus
     user_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class IssuedAccess:
+    """A new access token and its lifetime in seconds."""
+
     token: str
     expires_in: int
 
@@ -124,6 +131,7 @@ class TokenStore:
         self._revoked_at = 0.0
 
     def issue_access(self, account: Account) -> IssuedAccess:
+        """A new access token for `account`."""
         now = time.time()
         jti = uuid.uuid4().hex
         claims = {
@@ -144,6 +152,7 @@ class TokenStore:
         return IssuedAccess(token, self._expires_in)
 
     def check_access(self, token: str, *, reject_all: bool = False) -> AccessCheck:
+        """Check an access token (signature, expiry, revocation)."""
         claims = decode_jwt(token, self._secret)
         if claims is None:
             return AccessCheck(TokenStatus.INVALID)
@@ -170,6 +179,7 @@ class TokenStore:
         return AccessCheck(TokenStatus.VALID, user_id)
 
     def revoke_access_tokens(self) -> None:
+        """Revoke every access token issued so far."""
         with self._lock:
             # Serials are handed out under this lock, so every token issued
             # before this call has a serial at or below the current maximum.
@@ -177,6 +187,7 @@ class TokenStore:
             self._revoked_at = time.time()
 
     def issue_refresh(self, account: Account) -> str:
+        """A new refresh token for `account`."""
         token = str(uuid.uuid4())
         with self._lock:
             self._refresh[token] = _RefreshRecord(account.id, time.time() + self._refresh_ttl)
@@ -194,10 +205,12 @@ class TokenStore:
             return record.user_id
 
     def revoke_refresh(self, token: str) -> bool:
+        """Revoke one refresh token; says whether it was valid."""
         with self._lock:
             return self._refresh.pop(token, None) is not None
 
     def revoke_refresh_tokens(self) -> None:
+        """Revoke every refresh token."""
         with self._lock:
             self._refresh.clear()
 
