@@ -24,6 +24,7 @@ from ._exceptions import (
     RateLimitError,
     SessionExpiredError,
 )
+from ._log_config import configure_logging_from_env
 from ._logging import RedactingFilter
 from ._version import __version__
 from .auth import (
@@ -34,6 +35,8 @@ from .auth import (
     StoredTokens,
     TokenStore,
 )
+
+configure_logging_from_env()
 
 __all__ = [
     "PRODUCTION_URL",
