@@ -2,7 +2,7 @@
 
     python dev.py demo    # the SDK against a local NextSchool server, offline
     python dev.py test    # regeneration check, ruff, mypy --strict, pyright, the
-                          # distributions (build, twine check), pytest
+                          # distributions (build, twine check), the docs site, pytest
 
 Both create `.venv` on first use and install the pinned tools into it.
 """
@@ -75,6 +75,8 @@ def test() -> None:
     run(PYTHON, "-m", "pyright")
     run(PYTHON, "scripts/verify_types.py")
     build_distributions()
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"  # a banner, not a finding
+    run(PYTHON, "-m", "mkdocs", "build", "--strict", "--quiet")
     run(PYTHON, "-m", "pytest", *sys.argv[2:])
 
 
