@@ -38,6 +38,7 @@ class RedactingFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Mask secrets in the record's message; never drops a record."""
         message = record.getMessage()
         cleaned = redact(message)
         if cleaned != message:

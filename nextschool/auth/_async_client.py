@@ -291,7 +291,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
             )
             response = await self._http.send(http_request, stream=True)
             try:
-                chunks = []
+                chunks: list[bytes] = []
                 async for chunk in response.aiter_bytes():
                     chunks.append(chunk)
                     if request.deadline_at is not None:

@@ -262,6 +262,7 @@ class ClientCore:
         # `Model.model_validate(...)` on the result. When the data is already
         # the validated model, pydantic returns that instance as is, so the
         # body is decoded and validated exactly once.
+        """The `data` of a response that `execute()` returned (already validated)."""
         if isinstance(response, GraphQLResult):
             data: dict[str, Any] = response.data
             return data
@@ -304,7 +305,7 @@ _live_clients: weakref.WeakSet[ClientCore] = weakref.WeakSet()
 
 def _after_fork_in_child() -> None:
     for client in list(_live_clients):
-        client._after_fork()
+        client._after_fork()  # pyright: ignore[reportPrivateUsage]
 
 
 if hasattr(os, "register_at_fork"):

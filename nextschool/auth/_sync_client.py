@@ -286,7 +286,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
             )
             response = self._http.send(http_request, stream=True)
             try:
-                chunks = []
+                chunks: list[bytes] = []
                 for chunk in response.iter_bytes():
                     chunks.append(chunk)
                     if request.deadline_at is not None:
