@@ -41,7 +41,7 @@ from ._core import (
     deadline_exceeded,
 )
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow
-from ._store import TokenStore
+from ._store import MemoryTokenStore, TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
 
 RowT = TypeVar("RowT")
@@ -354,7 +354,12 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
             raise deadline_exceeded(operation)
 
     async def _tokens_changed(self, reason: str) -> None:
-        stored = self._save_tokens()
+        if isinstance(self._token_store, MemoryTokenStore):
+            stored = self._save_tokens()
+        else:
+            # A store may write a file or call a service: never on the event
+            # loop. Awaited under the renewal lock, so saves keep their order.
+            stored = await asyncio.to_thread(self._save_tokens)
         logger.debug("Tokens changed (%s)", reason)
         if self._on_tokens_changed is None:
             return
