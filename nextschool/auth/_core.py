@@ -136,6 +136,8 @@ class ClientCore:
         variables: dict[str, Any] | None,
         http_options: dict[str, Any],
     ) -> PreparedRequest:
+        if not http_options.keys() <= PER_CALL_OPTIONS:
+            raise unknown_options(http_options)
         payload: dict[str, Any] = {"query": query}
         if operation_name is not None:
             payload["operationName"] = operation_name
@@ -294,6 +296,17 @@ class ClientCore:
             # The session itself is fine; losing persistence must not fail the call.
             logger.exception("Could not save tokens to %r", self._token_store)
         return stored
+
+
+# What a call accepts besides the operation's arguments: the SDK's deadline and
+# the httpx request options that make sense per call.
+PER_CALL_OPTIONS = frozenset({"deadline", "extensions", "headers", "timeout"})
+
+
+def unknown_options(options: Mapping[str, Any]) -> ConfigurationError:
+    unknown = ", ".join(sorted(options.keys() - PER_CALL_OPTIONS))
+    accepted = ", ".join(sorted(PER_CALL_OPTIONS))
+    return ConfigurationError(f"Unknown per-call option(s): {unknown} (accepted: {accepted})")
 
 
 # Every client alive in this process, so a forked child can give each one its
