@@ -420,3 +420,41 @@ class DocstringsPlugin(Plugin):
 def _set_docstring(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, text: str) -> None:
     if ast.get_docstring(node) is None:
         node.body.insert(0, ast.Expr(value=ast.Constant(value=text)))
+
+
+# Where the generated client methods find the type of their per-call options:
+# nextschool._options, three levels up from nextschool.generated_client.*.client.
+REQUEST_OPTIONS_MODULE = "_options"
+REQUEST_OPTIONS_LEVEL = 3
+
+
+class RequestOptionsPlugin(Plugin):
+    """Type the `**kwargs` of every generated method as `Unpack[RequestOptions]`.
+
+    ariadne-codegen passes `**kwargs: Any` through to the HTTP call, so a
+    misspelt option (`timout=2`) type-checks. With the TypedDict, mypy and
+    pyright reject it, and IDEs complete the accepted options.
+    """
+
+    def generate_client_method(
+        self, method_def: ast.FunctionDef | ast.AsyncFunctionDef, operation_definition: Any
+    ) -> ast.FunctionDef | ast.AsyncFunctionDef:
+        kwarg = method_def.args.kwarg
+        if kwarg is not None and isinstance(kwarg.annotation, ast.Name):
+            kwarg.annotation = ast.Subscript(
+                value=ast.Name(id="Unpack", ctx=ast.Load()),
+                slice=ast.Name(id="RequestOptions", ctx=ast.Load()),
+                ctx=ast.Load(),
+            )
+        return method_def
+
+    def generate_client_module(self, module: ast.Module) -> ast.Module:
+        module.body[:0] = [
+            ast.ImportFrom(module="typing_extensions", names=[ast.alias(name="Unpack")], level=0),
+            ast.ImportFrom(
+                module=REQUEST_OPTIONS_MODULE,
+                names=[ast.alias(name="RequestOptions")],
+                level=REQUEST_OPTIONS_LEVEL,
+            ),
+        ]
+        return module

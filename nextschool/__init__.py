@@ -26,6 +26,7 @@ from ._exceptions import (
 )
 from ._log_config import configure_logging_from_env
 from ._logging import RedactingFilter
+from ._options import RequestOptions
 from ._version import __version__
 from .auth import (
     AsyncNextSchool,
@@ -59,6 +60,7 @@ __all__ = [
     "NextSchoolError",
     "RateLimitError",
     "RedactingFilter",
+    "RequestOptions",
     "SessionExpiredError",
     "StoredTokens",
     "TokenStore",

@@ -28,6 +28,7 @@ from .._constants import (
 from .._exceptions import APIConnectionError, APITimeoutError, ConfigurationError
 from .._logging import logger, register_secret
 from .._operations import RESULT_MODELS
+from .._options import PER_CALL_OPTIONS
 from .._response import GraphQLResult, parse_response
 from .._version import __version__
 from ..generated_client.models import RefreshTokenRefreshToken
@@ -296,11 +297,6 @@ class ClientCore:
             # The session itself is fine; losing persistence must not fail the call.
             logger.exception("Could not save tokens to %r", self._token_store)
         return stored
-
-
-# What a call accepts besides the operation's arguments: the SDK's deadline and
-# the httpx request options that make sense per call.
-PER_CALL_OPTIONS = frozenset({"deadline", "extensions", "headers", "timeout"})
 
 
 def unknown_options(options: Mapping[str, Any]) -> ConfigurationError:
