@@ -29,7 +29,9 @@ from ._logging import RedactingFilter
 from ._options import RequestOptions
 from ._version import __version__
 from .auth import (
+    AsyncBaseClient,
     AsyncNextSchool,
+    BaseClient,
     FileTokenStore,
     MemoryTokenStore,
     NextSchool,
@@ -45,8 +47,10 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AsyncBaseClient",
     "AsyncNextSchool",
     "AuthenticationError",
+    "BaseClient",
     "ConfigurationError",
     "FileTokenStore",
     "ForbiddenError",
