@@ -1,10 +1,11 @@
 """The declared dependencies are exactly what the package imports.
 
 Each part of the package may import the runtime dependencies plus those of its
-own extra: `nextschool.testing` the `testing` extra, `nextschool.cli` the `cli`
-extra (its `serve` command imports the local server lazily and says which
-extra to install when it is missing). A dependency declared for a part must
-also be imported by it, so nothing is declared for nothing.
+own extra: `nextschool.testing` the `testing` extra, `nextschool.codegen` the
+`codegen` extra, `nextschool.cli` the `cli` extra (its `serve` and `generate`
+commands import the other parts lazily and say which extra to install when it
+is missing). A dependency declared for a part must also be imported by it, so
+nothing is declared for nothing.
 """
 
 from __future__ import annotations
@@ -22,19 +23,22 @@ from packaging.utils import canonicalize_name
 PACKAGE = Path(__file__).resolve().parents[2] / "nextschool"
 
 # Which extras each part of the package may use, on top of the runtime ones.
-PART_EXTRAS = {"core": set(), "testing": {"testing"}, "cli": {"cli"}}
+PART_EXTRAS = {"core": set(), "testing": {"testing"}, "cli": {"cli"}, "codegen": {"codegen"}}
 # Distributions that arrive with a declared one, which pins them exactly.
 PROVIDED_BY = {"pydantic-core": "pydantic"}
-# Imported by a module that only its own host ever loads.
+# Imports that need no declaration in their part, and why.
 HOST_IMPORTS = {
     # The pytest plugin is imported by pytest itself.
     "pytest": {"nextschool/_pytest_plugin.py"},
+    # `nextschool generate` checks that the codegen extra is there, to say so
+    # when it is not, before it imports nextschool.codegen.
+    "ariadne_codegen": {"nextschool/cli/_generate.py"},
 }
 
 
 def part_of(path: Path) -> str:
     relative = path.relative_to(PACKAGE).parts
-    return relative[0] if relative[0] in {"testing", "cli"} else "core"
+    return relative[0] if relative[0] in {"testing", "cli", "codegen"} else "core"
 
 
 def third_party_imports() -> dict[str, dict[str, set[str]]]:
@@ -65,7 +69,7 @@ def declared() -> dict[str, set[str]]:
         requirement = Requirement(line)
         extra = "core"
         if requirement.marker is not None:
-            for extra_name in PART_EXTRAS["testing"] | PART_EXTRAS["cli"]:
+            for extra_name in set().union(*PART_EXTRAS.values()):
                 if requirement.marker.evaluate({"extra": extra_name}):
                     extra = extra_name
         result[extra].add(canonicalize_name(requirement.name))
