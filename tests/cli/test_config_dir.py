@@ -20,7 +20,7 @@ def test_explicit_directory_wins(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     monkeypatch.setenv("NEXTSCHOOL_CONFIG_DIR", str(tmp_path / "mine"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     assert config_dir() == tmp_path / "mine"
-    assert SessionConfig().tokens_path == tmp_path / "mine" / "tokens.json"
+    assert SessionConfig().directory == tmp_path / "mine"
 
 
 @pytest.mark.usefixtures("no_override")
