@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 import sys
 from collections import defaultdict
 from importlib import metadata
 from pathlib import Path
-
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
 
 PACKAGE = Path(__file__).resolve().parents[2] / "nextschool"
 
@@ -65,15 +63,17 @@ def third_party_imports() -> dict[str, dict[str, set[str]]]:
 def declared() -> dict[str, set[str]]:
     """{extra or "core": {canonical distribution names}} from the installed metadata."""
     result: dict[str, set[str]] = defaultdict(set)
+    # Parsed by hand: tests/packaging takes the name of the `packaging` library.
     for line in metadata.requires("nextschool") or []:
-        requirement = Requirement(line)
-        extra = "core"
-        if requirement.marker is not None:
-            for extra_name in set().union(*PART_EXTRAS.values()):
-                if requirement.marker.evaluate({"extra": extra_name}):
-                    extra = extra_name
-        result[extra].add(canonicalize_name(requirement.name))
+        name = re.match(r"[A-Za-z0-9._-]+", line)
+        assert name, line
+        extra = re.search(r"""extra\s*==\s*["']([^"']+)["']""", line)
+        result[extra.group(1) if extra else "core"].add(canonicalize_name(name.group(0)))
     return result
+
+
+def canonicalize_name(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 @functools.cache

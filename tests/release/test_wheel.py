@@ -83,5 +83,5 @@ def test_metadata(wheel: zipfile.ZipFile) -> None:
 
 def test_entry_points(wheel: zipfile.ZipFile) -> None:
     text = wheel.read(f"{dist_info(wheel)}/entry_points.txt").decode()
-    assert "nextschool = nextschool.cli:main" in text
+    assert "nextschool = _nextschool_cli:main" in text
     assert "[pytest11]\nnextschool.testing.pytest_plugin = nextschool._pytest_plugin" in text
