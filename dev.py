@@ -1,7 +1,8 @@
 """Set-up and checks for working on the SDK. Needs only Python 3.10+ and pip.
 
     python dev.py demo    # the SDK against a local NextSchool server, offline
-    python dev.py test    # regeneration check, ruff, mypy --strict, pytest
+    python dev.py test    # regeneration check, ruff, mypy --strict, pyright, the
+                          # distributions (build, twine check), the docs site, pytest
 
 Both create `.venv` on first use. The demo installs only what it runs: the
 package with its `testing` extra (httpx, pydantic, graphql-core, uvicorn).
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -83,12 +85,24 @@ def demo() -> None:
     run(PYTHON, "-m", "nextschool.demo")
 
 
+def build_distributions() -> None:
+    dist = ROOT / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    run(PYTHON, "-m", "build", "--no-isolation", "--outdir", dist)
+    run(PYTHON, "-m", "twine", "check", "--strict", *sorted(dist.iterdir()))
+
+
 def test() -> None:
     ensure_environment(TEST)
     run(PYTHON, "scripts/codegen.py", "--check")
     run(PYTHON, "-m", "ruff", "check", ".")
     run(PYTHON, "-m", "ruff", "format", "--check", ".")
     run(PYTHON, "-m", "mypy")
+    run(PYTHON, "-m", "pyright")
+    run(PYTHON, "scripts/verify_types.py")
+    build_distributions()
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"  # a banner, not a finding
+    run(PYTHON, "-m", "mkdocs", "build", "--strict", "--quiet")
     run(PYTHON, "-m", "pytest", *sys.argv[2:])
 
 

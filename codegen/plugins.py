@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import Any
 
 from ariadne_codegen.plugins.base import Plugin
 from graphql import ExecutableDefinitionNode, FieldNode, FragmentDefinitionNode
@@ -218,3 +219,280 @@ def _repr_name_method(name: str) -> ast.FunctionDef:
     method = ast.parse(f"def __repr_name__(self) -> str:\n    return {name!r}\n").body[0]
     assert isinstance(method, ast.FunctionDef)
     return method
+
+
+# Members of ariadne-codegen's async base client that exist only for GraphQL
+# subscriptions over websockets.
+WEBSOCKET_MODULE_NAMES = frozenset({"GRAPHQL_TRANSPORT_WS", "GraphQLTransportWSMessageType"})
+WEBSOCKET_METHODS = frozenset(
+    {
+        "execute_ws",
+        "_send_connection_init",
+        "_wait_for_connection_ack",
+        "_send_subscribe",
+        "_handle_ws_message",
+    }
+)
+
+
+class NoSubscriptionTransportPlugin(Plugin):
+    """Remove the websocket subscription transport from the async base client.
+
+    The API has no subscriptions, yet ariadne-codegen 0.19 copies in a
+    websocket transport whose fallback for a missing `websockets` package is
+    untyped (upstream issue #463): type checkers, pyright above all, report
+    errors in it, and it imports a package we do not depend on. With no
+    Subscription type in the schema this plugin cuts that code out of the
+    copied file (imports, message types, `ws_*` constructor arguments and the
+    websocket methods) and formats the rest with ariadne-codegen's own ruff
+    settings. A schema that gains subscriptions keeps the file unchanged.
+    """
+
+    def copy_code(self, copied_code: str) -> str:
+        if "class AsyncBaseClient" not in copied_code or self.schema.subscription_type:
+            return copied_code
+        from ariadne_codegen.utils import format_code
+
+        lines = copied_code.splitlines(keepends=True)
+        dropped: set[int] = set()
+        for node in _websocket_nodes(ast.parse(copied_code), lines):
+            first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+            dropped.update(range(first - 1, node.end_lineno or node.lineno))
+        kept = "".join(line for index, line in enumerate(lines) if index not in dropped)
+        return format_code(kept)
+
+
+def _websocket_nodes(module: ast.Module, lines: list[str]) -> list[ast.AST]:
+    nodes: list[ast.AST] = []
+    for node in module.body:
+        if (
+            (isinstance(node, ast.Try) and _imports_websockets(node))
+            or (isinstance(node, ast.ClassDef) and node.name in WEBSOCKET_MODULE_NAMES)
+            or (isinstance(node, ast.Assign) and _assigns(node, WEBSOCKET_MODULE_NAMES))
+        ):
+            nodes.append(node)
+        elif isinstance(node, ast.ClassDef) and node.name == "AsyncBaseClient":
+            nodes += _websocket_members(node, lines)
+    return nodes
+
+
+def _websocket_members(client: ast.ClassDef, lines: list[str]) -> list[ast.AST]:
+    nodes: list[ast.AST] = []
+    for item in client.body:
+        if not isinstance(item, ast.AsyncFunctionDef | ast.FunctionDef):
+            continue
+        if item.name in WEBSOCKET_METHODS:
+            nodes.append(item)
+        elif item.name == "__init__":
+            for argument in item.args.args:
+                if argument.arg.startswith("ws_"):
+                    # Whole lines are dropped, so each argument must have its own.
+                    if not lines[argument.lineno - 1].strip().startswith(argument.arg):
+                        raise ValueError(f"unexpected layout of AsyncBaseClient({argument.arg})")
+                    nodes.append(argument)
+            nodes += [s for s in item.body if _assigns_websocket_attribute(s)]
+    return nodes
+
+
+def _imports_websockets(node: ast.Try) -> bool:
+    return any(
+        isinstance(statement, ast.ImportFrom)
+        and (statement.module or "").split(".")[0] == "websockets"
+        for statement in node.body
+    )
+
+
+def _assigns(node: ast.Assign, names: frozenset[str]) -> bool:
+    return any(isinstance(target, ast.Name) and target.id in names for target in node.targets)
+
+
+def _assigns_websocket_attribute(node: ast.stmt) -> bool:
+    return isinstance(node, ast.Assign) and any(
+        isinstance(target, ast.Attribute) and target.attr.startswith("ws_")
+        for target in node.targets
+    )
+
+
+# Docstrings for the names ariadne-codegen copies into every client package.
+RUNTIME_DOCSTRINGS = {
+    "AsyncBaseClient": "GraphQL over HTTP with httpx: the base of the generated async client.",
+    "BaseClient": "GraphQL over HTTP with httpx: the base of the generated sync client.",
+    "HttpClient": "The part of an httpx client that the generated client uses.",
+    "Response": "The part of an HTTP response that the generated client reads.",
+    "BaseModel": "Base of every generated result model (pydantic v2, API field names as aliases).",
+    "UnsetType": "Type of `UNSET`: an argument the caller left out, so it is not sent at all.",
+    "Upload": "A file to send as a GraphQL multipart upload.",
+    "GraphQLClientError": "Base of the generated client's own errors.",
+    "GraphQLClientHttpError": "The server answered with an HTTP error status.",
+    "GraphQLClientInvalidResponseError": "The answer was not a GraphQL response.",
+    "GraphQLClientGraphQLError": "One entry of a GraphQL response's `errors` list.",
+    "GraphQLClientGraphQLMultiError": "A GraphQL response carried errors.",
+    "GraphQLClientInvalidMessageFormat": "A message of the server did not have the expected shape.",
+    "execute": "Send an operation and return the raw HTTP response.",
+    "get_data": "The `data` of a GraphQL response; raises on HTTP and GraphQL errors.",
+    "post": "Send a POST request.",
+    "aclose": "Close the connections.",
+    "close": "Close the connections.",
+    "json": "The decoded JSON body.",
+    "from_dict": "Build the error from one entry of `errors`.",
+    "from_errors_dicts": "Build the error from a response's `errors` list.",
+    "gql": "Mark a string as a GraphQL document (for editors and linters); returns it unchanged.",
+}
+
+
+class DocstringsPlugin(Plugin):
+    """Give every public class and function of the generated code a docstring.
+
+    Type checkers and documentation tools (`pyright --verifytypes`, the API
+    reference) expect one on every public name. Operations are described by
+    their GraphQL name and kind, result models by the operation or fragment
+    they come from (with the schema's description of the type, if it has one),
+    and the copied runtime by `RUNTIME_DOCSTRINGS`. The plugin also annotates
+    the two attributes that ariadne-codegen leaves to inference
+    (`BaseModel.model_config`, `http_client`), so their types are declared.
+    """
+
+    def generate_client_class(self, class_def: ast.ClassDef) -> ast.ClassDef:
+        kind = "async" if class_def.name.lower().startswith("generatedasync") else "sync"
+        _set_docstring(class_def, f"The API's operations from queries/, as {kind} methods.")
+        return class_def
+
+    def generate_client_method(
+        self, method_def: ast.FunctionDef | ast.AsyncFunctionDef, operation_definition: Any
+    ) -> ast.FunctionDef | ast.AsyncFunctionDef:
+        name = operation_definition.name.value if operation_definition.name else method_def.name
+        kind = operation_definition.operation.value
+        _set_docstring(method_def, f"Send the `{name}` {kind} and return its typed result.")
+        return method_def
+
+    def generate_gql_function(self, function_def: ast.FunctionDef) -> ast.FunctionDef:
+        _set_docstring(function_def, RUNTIME_DOCSTRINGS["gql"])
+        return function_def
+
+    def generate_result_types_module(
+        self, module: ast.Module, operation_definition: ExecutableDefinitionNode
+    ) -> ast.Module:
+        name = getattr(getattr(operation_definition, "name", None), "value", "?")
+        kind = getattr(getattr(operation_definition, "operation", None), "value", "operation")
+        for node in module.body:
+            if isinstance(node, ast.ClassDef):
+                if node.name.lower() == name.lower():
+                    text = f"Result of the `{name}` {kind}."
+                else:
+                    text = f"Part of the `{name}` {kind}'s result, with the fields it selects."
+                _set_docstring(node, text)
+        return module
+
+    def generate_fragments_module(
+        self, module: ast.Module, fragments_definitions: dict[str, Any]
+    ) -> ast.Module:
+        for node in module.body:
+            if not isinstance(node, ast.ClassDef):
+                continue
+            fragment = fragments_definitions.get(node.name)
+            if fragment is None:
+                owner = max((f for f in fragments_definitions if node.name.startswith(f)), key=len)
+                _set_docstring(node, f"Nested selection of the `{owner}` fragment.")
+                continue
+            type_name = fragment.type_condition.name.value
+            graphql_type = self.schema.type_map.get(type_name)
+            description = getattr(graphql_type, "description", None)
+            text = f"A `{type_name}` with the fields of the `{node.name}` fragment."
+            _set_docstring(node, f"{description}\n\n{text}" if description else text)
+        return module
+
+    def generate_enum(self, class_def: ast.ClassDef, enum_type: Any) -> ast.ClassDef:
+        text = enum_type.description or f"The GraphQL enum `{enum_type.name}`."
+        _set_docstring(class_def, text)
+        return class_def
+
+    def copy_code(self, copied_code: str) -> str:
+        tree = ast.parse(copied_code)
+        lines = copied_code.splitlines(keepends=True)
+        inserts: list[tuple[int, str]] = []
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if node.name.startswith("_") or ast.get_docstring(node) is not None:
+                continue
+            text = RUNTIME_DOCSTRINGS.get(node.name)
+            if text is not None:
+                inserts.append((node.body[0], " " * (node.col_offset + 4) + f'"""{text}"""\n'))
+        for first, docstring in sorted(inserts, key=lambda item: item[0].lineno, reverse=True):
+            index = first.lineno - 1
+            line = lines[index]
+            if line[: first.col_offset].strip():
+                # A one-line body (`def json(self) -> Any: ...`): move it down.
+                body = " " * len(docstring[: -len(docstring.lstrip())]) + line[first.col_offset :]
+                lines[index : index + 1] = [
+                    line[: first.col_offset].rstrip() + "\n",
+                    docstring,
+                    body,
+                ]
+            else:
+                lines.insert(index, docstring)
+        code = "".join(lines)
+        if "    model_config = ConfigDict(" in code:
+            code = code.replace(
+                "    model_config = ConfigDict(",
+                "    model_config: ClassVar[ConfigDict] = ConfigDict(",
+            ).replace(
+                "from pydantic import ConfigDict\n",
+                "from pydantic import ConfigDict\n\nfrom typing import ClassVar\n",
+            )
+        # Either the caller's client or one of httpx's own, as the code says.
+        default = "httpx.AsyncClient" if "httpx.AsyncClient(" in code else "httpx.Client"
+        for assignment in ("self.http_client = (", "self.http_client = http_client"):
+            code = code.replace(
+                assignment,
+                assignment.replace("http_client =", f"http_client: HttpClient | {default} ="),
+            )
+        if code == copied_code:
+            return code
+        from ariadne_codegen.utils import format_code
+
+        return format_code(code)
+        return code
+
+
+def _set_docstring(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, text: str) -> None:
+    if ast.get_docstring(node) is None:
+        node.body.insert(0, ast.Expr(value=ast.Constant(value=text)))
+
+
+# Where the generated client methods find the type of their per-call options:
+# nextschool._options, three levels up from nextschool.generated_client.*.client.
+REQUEST_OPTIONS_MODULE = "_options"
+REQUEST_OPTIONS_LEVEL = 3
+
+
+class RequestOptionsPlugin(Plugin):
+    """Type the `**kwargs` of every generated method as `Unpack[RequestOptions]`.
+
+    ariadne-codegen passes `**kwargs: Any` through to the HTTP call, so a
+    misspelt option (`timout=2`) type-checks. With the TypedDict, mypy and
+    pyright reject it, and IDEs complete the accepted options.
+    """
+
+    def generate_client_method(
+        self, method_def: ast.FunctionDef | ast.AsyncFunctionDef, operation_definition: Any
+    ) -> ast.FunctionDef | ast.AsyncFunctionDef:
+        kwarg = method_def.args.kwarg
+        if kwarg is not None and isinstance(kwarg.annotation, ast.Name):
+            kwarg.annotation = ast.Subscript(
+                value=ast.Name(id="Unpack", ctx=ast.Load()),
+                slice=ast.Name(id="RequestOptions", ctx=ast.Load()),
+                ctx=ast.Load(),
+            )
+        return method_def
+
+    def generate_client_module(self, module: ast.Module) -> ast.Module:
+        module.body[:0] = [
+            ast.ImportFrom(module="typing_extensions", names=[ast.alias(name="Unpack")], level=0),
+            ast.ImportFrom(
+                module=REQUEST_OPTIONS_MODULE,
+                names=[ast.alias(name="RequestOptions")],
+                level=REQUEST_OPTIONS_LEVEL,
+            ),
+        ]
+        return module

@@ -24,7 +24,9 @@ from ._exceptions import (
     RateLimitError,
     SessionExpiredError,
 )
+from ._log_config import configure_logging_from_env
 from ._logging import RedactingFilter
+from ._options import RequestOptions
 from ._ratelimit import LocalRateLimiter, RateLimiter
 from ._redis import RedisRateLimiter, RedisTokenStore
 from ._urls import PlainHTTPWarning
@@ -40,6 +42,8 @@ from .auth import (
     StoredTokens,
     TokenStore,
 )
+
+configure_logging_from_env()
 
 __all__ = [
     "PRODUCTION_URL",
@@ -69,6 +73,7 @@ __all__ = [
     "RedactingFilter",
     "RedisRateLimiter",
     "RedisTokenStore",
+    "RequestOptions",
     "SessionExpiredError",
     "SharedTokenStore",
     "StoredTokens",

@@ -32,7 +32,7 @@ class GraphQLErrorDetail:
     code: str | None = None
     path: tuple[str | int, ...] | None = None
     locations: tuple[tuple[int, int], ...] | None = None
-    extensions: Mapping[str, Any] = field(default_factory=dict)
+    extensions: Mapping[str, Any] = field(default_factory=dict[str, Any])
 
 
 class NextSchoolError(Exception):
@@ -64,6 +64,8 @@ class APIConnectionError(NextSchoolError):
 
 
 class APITimeoutError(APIConnectionError):
+    """The request timed out, or the call's overall deadline passed."""
+
     def __init__(self, message: str = "Request timed out", *, operation: str | None = None) -> None:
         super().__init__(message, operation=operation)
 
@@ -87,30 +89,34 @@ class APIError(NextSchoolError):
         super().__init__(message)
         self.operation = operation
         self.status_code = status_code
-        self.errors = tuple(errors)
+        self.errors: tuple[GraphQLErrorDetail, ...] = tuple(errors)
         self.data = data
 
     @property
     def codes(self) -> tuple[str, ...]:
+        """The `extensions.code` of each GraphQL error that has one."""
         return tuple(error.code for error in self.errors if error.code)
 
 
 class HTTPStatusError(APIError):
+    """A non-2xx HTTP status without a more specific meaning."""
+
     @property
     def is_server_error(self) -> bool:
+        """True for a 5xx status."""
         return self.status_code is not None and self.status_code >= 500
 
 
 class InvalidResponseError(APIError):
-    pass
+    """The answer is not JSON, or not the shape the operation expects."""
 
 
 class GraphQLError(APIError):
-    pass
+    """GraphQL errors without a more specific meaning; partial data in `.data`."""
 
 
 class AuthenticationError(APIError):
-    pass
+    """The API did not accept the session (UNAUTHENTICATED), even after one renewal."""
 
 
 class InvalidCredentialsError(AuthenticationError):
@@ -122,7 +128,7 @@ class SessionExpiredError(AuthenticationError):
 
 
 class ForbiddenError(APIError):
-    pass
+    """The account may not do this (FORBIDDEN), e.g. it has no school."""
 
 
 class RateLimitError(APIError):

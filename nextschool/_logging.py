@@ -102,6 +102,7 @@ class RedactingFilter(logging.Filter):
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Mask secrets in the record's message and traceback; never drops a record."""
         try:
             message = record.getMessage()
         except Exception:  # a broken format string: logging reports it later

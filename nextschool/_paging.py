@@ -16,6 +16,8 @@ MAX_PAGE_SIZE = 1000
 
 
 class StudentFilters(TypedDict, total=False):
+    """Filters of `students`, accepted by `iter_students`."""
+
     search: str | None
     code: str | None
     firstname: str | None
@@ -25,6 +27,8 @@ class StudentFilters(TypedDict, total=False):
 
 
 class TeacherFilters(TypedDict, total=False):
+    """Filters of `teachers`, accepted by `iter_teachers`."""
+
     search: str | None
     username: str | None
     firstname: str | None
@@ -37,6 +41,8 @@ class TeacherFilters(TypedDict, total=False):
 
 
 class CareListFilters(TypedDict, total=False):
+    """Filters of the care lists, accepted by `iter_adviser_screens` and `iter_visit_students`."""
+
     academic_year_id: int | None
     semester_id: int | None
     classroom_id: int | None
@@ -44,7 +50,8 @@ class CareListFilters(TypedDict, total=False):
 
 
 def check_page_size(page_size: int) -> int:
-    if isinstance(page_size, bool) or not isinstance(page_size, int):
+    # Checked at run time too: callers without a type checker pass anything.
+    if isinstance(page_size, bool) or not isinstance(page_size, int):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ConfigurationError("page_size must be an integer")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ConfigurationError(f"page_size must be between 1 and {MAX_PAGE_SIZE}")

@@ -31,6 +31,7 @@ from ._exceptions import (
     RateLimitError,
     SessionExpiredError,
 )
+from ._json import json_array, json_object
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
@@ -49,11 +50,12 @@ class GraphQLResult:
     __slots__ = ("data", "status_code")
 
     def __init__(self, status_code: int, data: Any) -> None:
-        self.status_code = status_code
+        self.status_code: int = status_code
         # The operation's result model when one is known, else the `data` dict.
-        self.data = data
+        self.data: Any = data
 
     def json(self, **kwargs: Any) -> Any:
+        """The response body as the generated client reads it: `{"data": ...}`."""
         data = self.data
         if isinstance(data, pydantic.BaseModel):
             data = data.model_dump(mode="json", by_alias=True)
@@ -107,8 +109,8 @@ def _parse_slowly(
         )
     body = _decode_json(content)
     errors = _error_details(body, operation, status_code)
-    data = body.get("data") if isinstance(body, dict) else None
-    partial = data if isinstance(data, dict) else None
+    top = json_object(body)
+    partial = json_object(top.get("data")) if top is not None else None
     # Partial data of an auth operation may hold tokens; errors travel far
     # (pickled to workers, sent to error trackers), so they never carry it.
     partial_for_errors = None if operation in AUTH_OPERATIONS else partial
@@ -158,10 +160,11 @@ def _decode_json(content: bytes) -> Any:
 
 
 def _error_details(body: Any, operation: str | None, status_code: int) -> list[GraphQLErrorDetail]:
-    if not isinstance(body, dict) or body.get("errors") is None:
+    top = json_object(body)
+    if top is None or top.get("errors") is None:
         return []
-    raw_errors = body["errors"]
-    if not isinstance(raw_errors, list):
+    raw_errors = json_array(top["errors"])
+    if raw_errors is None:
         raise InvalidResponseError(
             "Response `errors` is not a list", operation=operation, status_code=status_code
         )
@@ -169,33 +172,32 @@ def _error_details(body: Any, operation: str | None, status_code: int) -> list[G
 
 
 def _error_detail(raw: Any) -> GraphQLErrorDetail:
-    if not isinstance(raw, dict):
+    entry = json_object(raw)
+    if entry is None:
         return GraphQLErrorDetail(message="Malformed GraphQL error entry")
-    message = raw.get("message")
-    extensions = raw.get("extensions")
-    extensions = extensions if isinstance(extensions, dict) else {}
+    message = entry.get("message")
+    extensions = json_object(entry.get("extensions")) or {}
     code = extensions.get("code")
-    path = raw.get("path")
+    path = json_array(entry.get("path"))
     return GraphQLErrorDetail(
         message=clip(message) if isinstance(message, str) else "GraphQL error without a message",
         code=code if isinstance(code, str) else None,
-        path=tuple(p for p in path if isinstance(p, (str, int)))
-        if isinstance(path, list)
-        else None,
-        locations=_locations(raw.get("locations")),
+        path=tuple(p for p in path if isinstance(p, (str, int))) if path is not None else None,
+        locations=_locations(entry.get("locations")),
         extensions=extensions,
     )
 
 
 def _locations(raw: Any) -> tuple[tuple[int, int], ...] | None:
-    if not isinstance(raw, list):
+    items = json_array(raw)
+    if items is None:
         return None
     return tuple(
-        (item["line"], item["column"])
-        for item in raw
-        if isinstance(item, dict)
-        and isinstance(item.get("line"), int)
-        and isinstance(item.get("column"), int)
+        (entry["line"], entry["column"])
+        for entry in map(json_object, items)
+        if entry is not None
+        and isinstance(entry.get("line"), int)
+        and isinstance(entry.get("column"), int)
     )
 
 
@@ -278,7 +280,7 @@ def parse_retry_after(value: object) -> float | None:
 
 def _describe(exc: pydantic.ValidationError) -> str:
     # Never include the offending input: it may be a token from a login result.
-    parts = []
+    parts: list[str] = []
     for error in exc.errors(include_input=False, include_url=False)[:3]:
         location = ".".join(str(part) for part in error["loc"]) or "data"
         parts.append(f"{location}: {error['msg']}")

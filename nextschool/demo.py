@@ -23,6 +23,7 @@ from typing import Any, TextIO, TypeVar
 
 import httpx
 
+from ._json import json_array, json_object
 from ._logging import logger
 from .auth import AsyncNextSchool, StoredTokens
 from .cli._output import Column, write_table
@@ -36,26 +37,32 @@ class Style:
     """ANSI styles on a terminal; plain text in CI logs, files and pipes."""
 
     def __init__(self, stream: TextIO) -> None:
-        self.enabled = stream.isatty() and "NO_COLOR" not in os.environ
+        self.enabled: bool = stream.isatty() and "NO_COLOR" not in os.environ
 
     def _wrap(self, code: str, text: str) -> str:
         return f"\033[{code}m{text}\033[0m" if self.enabled else text
 
     def heading(self, text: str) -> str:
+        """`text` in bold, when colours are on."""
         return self._wrap("1", text)
 
     def dim(self, text: str) -> str:
+        """`text` dimmed, when colours are on."""
         return self._wrap("2", text)
 
     def bad(self, text: str) -> str:
+        """`text` in red, when colours are on."""
         return self._wrap("31", text)
 
     def good(self, text: str) -> str:
+        """`text` in green, when colours are on."""
         return self._wrap("32", text)
 
 
 @dataclass(frozen=True)
 class Event:
+    """One line of the demo's timeline: when, a marker, who, and what happened."""
+
     at: float
     marker: str
     source: str
@@ -73,41 +80,49 @@ class Timeline:
         self._sent: dict[str, int] = {}
 
     def start(self) -> None:
+        """Forget earlier events and start recording."""
         self.events.clear()
         self._sent.clear()
         self._started = time.perf_counter()
         self._recording = True
 
     def stop(self) -> float:
+        """Stop recording; returns the milliseconds since `start()`."""
         self._recording = False
         return (time.perf_counter() - self._started) * 1000
 
     def add(self, marker: str, source: str, detail: str, tone: str = "plain") -> None:
+        """Record an event, if recording."""
         if self._recording:
             at = (time.perf_counter() - self._started) * 1000
             self.events.append(Event(at, marker, source, detail, tone))
 
     def count(self, marker: str, source: str | None = None) -> int:
+        """How many recorded events have `marker` (and `source`, if given)."""
         return sum(1 for e in self.events if e.marker == marker and source in (None, e.source))
 
     # -- sources of events -------------------------------------------------
 
     async def on_request(self, request: httpx.Request) -> None:
+        """httpx event hook: record a request and its operation."""
         operation = _operation_name(request.content)
         self._sent[operation] = self._sent.get(operation, 0) + 1
         retry = " (retry)" if self._sent[operation] > 1 else ""
         self.add("→", operation, f"request{retry}")
 
     async def on_response(self, response: httpx.Response) -> None:
+        """httpx event hook: record a response, described without any token."""
         await response.aread()
         operation = _operation_name(response.request.content)
         detail, tone = _describe_response(response)
         self.add("←", operation, detail, tone)
 
     def on_tokens_changed(self, tokens: StoredTokens | None) -> None:
+        """The client's `on_tokens_changed` callback: record that new tokens arrived."""
         self.add("·", "client", "new tokens handed to on_tokens_changed")
 
     def log_handler(self) -> logging.Handler:
+        """A logging handler that records the SDK's log lines as events."""
         timeline = self
 
         class TimelineHandler(logging.Handler):
@@ -123,7 +138,8 @@ def _operation_name(body: bytes) -> str:
         payload = json.loads(body)
     except ValueError:
         return "?"
-    name = payload.get("operationName") if isinstance(payload, dict) else None
+    content = json_object(payload)
+    name = content.get("operationName") if content is not None else None
     return name if isinstance(name, str) else "?"
 
 
@@ -133,36 +149,44 @@ def _describe_response(response: httpx.Response) -> tuple[str, str]:
         payload = response.json()
     except ValueError:
         return f"{status}, not JSON", "bad"
-    errors = payload.get("errors") if isinstance(payload, dict) else None
+    content = json_object(payload) or {}
+    errors = [json_object(e) or {} for e in json_array(content.get("errors")) or []]
     if errors:
-        codes = sorted({str((e.get("extensions") or {}).get("code", "error")) for e in errors})
+        extensions = [json_object(e.get("extensions")) or {} for e in errors]
+        codes = sorted({str(e.get("code", "error")) for e in extensions})
         return f"{status}, {', '.join(codes)}: {errors[0].get('message', '')}", "bad"
-    data = payload.get("data") or {}
+    data = json_object(content.get("data")) or {}
     # Describe the result without ever showing a token.
     if "refreshToken" in data or "login" in data:
-        result = data.get("refreshToken") or data.get("login") or {}
+        result = json_object(data.get("refreshToken") or data.get("login")) or {}
         return f"{status}, new access token, valid {result.get('expiresIn')} s", "good"
-    rows = next(iter(data.values()), None)
-    if isinstance(rows, list):
+    rows = json_array(next(iter(data.values()), None))
+    if rows is not None:
         return f"{status}, ok, {len(rows)} rows", "good"
     return f"{status}, ok", "good"
 
 
 class Tour:
+    """Writes the demo's sections, tables and timelines to a stream."""
+
     def __init__(self, out: TextIO) -> None:
         self.out = out
-        self.style = Style(out)
+        self.style: Style = Style(out)
 
     def section(self, title: str) -> None:
+        """Write a section heading."""
         self.out.write("\n" + self.style.heading(title) + "\n")
 
     def line(self, text: str = "") -> None:
+        """Write one line."""
         self.out.write(text + "\n")
 
     def table(self, columns: Sequence[Column[RowT]], rows: Sequence[RowT]) -> None:
+        """Write `rows` as a table with `columns`."""
         write_table(columns, rows, self.out)
 
     def timeline(self, timeline: Timeline) -> None:
+        """Write the recorded events of `timeline`."""
         source_width = max((len(e.source) for e in timeline.events), default=0)
         paint: dict[str, Callable[[str], str]] = {
             "bad": self.style.bad,
@@ -176,6 +200,7 @@ class Tour:
 
 
 def question_summary(template: QuestionnaireTemplate | None, label: str) -> tuple[str, Any, Any]:
+    """Name, question count and answer choices of a questionnaire template, for the demo's table."""
     if template is None:
         return (label, None, None)
     answers = sum(len(question.answers) for question in template.questions)
@@ -183,6 +208,7 @@ def question_summary(template: QuestionnaireTemplate | None, label: str) -> tupl
 
 
 async def tour(url: str, username: str, password: str, server: Any, out: TextIO) -> None:
+    """Run the demo against the server at `url`, writing to `out`."""
     show = Tour(out)
     timeline = Timeline()
     hooks: dict[str, list[Callable[..., Any]]] = {
@@ -280,6 +306,7 @@ async def tour(url: str, username: str, password: str, server: Any, out: TextIO)
 
 
 def main() -> int:
+    """`python -m nextschool.demo`: the tour against a local server; returns the exit code."""
     try:
         from .testing import DEMO_PASSWORD, DEMO_USERNAME, run_local_server
     except ImportError as error:

@@ -49,7 +49,7 @@ from ._event_loop import check_move, close_with_running_loop
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow, log_wait
 from ._http import check_max_response_bytes, send_async
 from ._shared import hold_in_thread
-from ._store import TokenStore
+from ._store import MemoryTokenStore, TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, StoredTokens, TokenSet
 
 RowT = TypeVar("RowT")
@@ -374,10 +374,11 @@ class AsyncBaseClient(ClientCore):
         return self._shared.adopt(self._tokens, latest, rejected)
 
     async def _asave_tokens(self) -> StoredTokens | None:
-        # A shared store is a file or a network service: not on the event loop.
-        if self._shared.shared:
-            return await asyncio.to_thread(self._save_tokens)
-        return self._save_tokens()
+        # A store other than memory may write a file or call a service: never
+        # on the event loop. Awaited under the renewal lock, so saves keep their order.
+        if isinstance(self._token_store, MemoryTokenStore):
+            return self._save_tokens()
+        return await asyncio.to_thread(self._save_tokens)
 
     async def _acquire_renewal_lock(self, operation: str | None, deadline_at: float | None) -> None:
         """Wait for the renewal lock, but no longer than the caller's own deadline."""

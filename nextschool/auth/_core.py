@@ -30,6 +30,7 @@ from .._logging import PinnedSecrets, logger
 from .._masking import SecretBytes, conceal, mask_userinfo, strip_userinfo, url_password
 from .._operation_type import is_mutation
 from .._operations import RESULT_MODELS
+from .._options import PER_CALL_OPTIONS
 from .._ratelimit import RateLimiter, pause_from_headers
 from .._response import GraphQLResult, parse_response
 from .._urls import warn_if_plain_http
@@ -167,6 +168,8 @@ class ClientCore:
         variables: dict[str, Any] | None,
         http_options: dict[str, Any],
     ) -> PreparedRequest:
+        if not http_options.keys() <= PER_CALL_OPTIONS:
+            raise unknown_options(http_options)
         payload: dict[str, Any] = {"query": query}
         if operation_name is not None:
             payload["operationName"] = operation_name
@@ -309,6 +312,7 @@ class ClientCore:
         # `Model.model_validate(...)` on the result. When the data is already
         # the validated model, pydantic returns that instance as is, so the
         # body is decoded and validated exactly once.
+        """The `data` of a response that `execute()` returned (already validated)."""
         if isinstance(response, GraphQLResult):
             data: dict[str, Any] = response.data
             return data
@@ -359,6 +363,12 @@ class ClientCore:
         return pause_from_headers(response.headers, time.time())
 
 
+def unknown_options(options: Mapping[str, Any]) -> ConfigurationError:
+    unknown = ", ".join(sorted(options.keys() - PER_CALL_OPTIONS))
+    accepted = ", ".join(sorted(PER_CALL_OPTIONS))
+    return ConfigurationError(f"Unknown per-call option(s): {unknown} (accepted: {accepted})")
+
+
 # Every client alive in this process, so a forked child can give each one its
 # own connections and locks: sockets shared with the parent would interleave
 # the two processes' requests and answers, and a lock held by another thread
@@ -368,7 +378,7 @@ _live_clients: weakref.WeakSet[ClientCore] = weakref.WeakSet()
 
 def _after_fork_in_child() -> None:
     for client in list(_live_clients):
-        client._after_fork()
+        client._after_fork()  # pyright: ignore[reportPrivateUsage]
 
 
 if hasattr(os, "register_at_fork"):

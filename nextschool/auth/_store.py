@@ -17,9 +17,13 @@ class TokenStore(Protocol):
     server no longer accepts).
     """
 
-    def load(self) -> StoredTokens | None: ...
+    def load(self) -> StoredTokens | None:
+        """The saved tokens, or None when there are none."""
+        ...
 
-    def save(self, tokens: StoredTokens | None) -> None: ...
+    def save(self, tokens: StoredTokens | None) -> None:
+        """Save `tokens`; None forgets them (after logout)."""
+        ...
 
 
 @runtime_checkable
@@ -48,7 +52,9 @@ class MemoryTokenStore:
         return f"MemoryTokenStore(has_tokens={self._tokens is not None})"
 
     def load(self) -> StoredTokens | None:
+        """The tokens saved last, or None."""
         return self._tokens
 
     def save(self, tokens: StoredTokens | None) -> None:
+        """Keep `tokens` in memory; None forgets them."""
         self._tokens = tokens

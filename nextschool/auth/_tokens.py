@@ -38,6 +38,7 @@ from .._exceptions import (
     RateLimitError,
     SessionExpiredError,
 )
+from .._json import json_object
 from .._lifetimes import plausible_lifetime
 from .._logging import logger
 
@@ -363,7 +364,8 @@ def _session_expired(error: NextSchoolError) -> SessionExpiredError:
 
 def _usable_expiry(expires_at: float, now: float) -> bool:
     """A saved expiry in epoch seconds: finite and not absurdly far ahead (past is fine)."""
-    if isinstance(expires_at, bool) or not isinstance(expires_at, (int, float)):
+    # Checked at run time too: the value comes from a token store.
+    if isinstance(expires_at, bool) or not isinstance(expires_at, (int, float)):  # pyright: ignore[reportUnnecessaryIsInstance]
         return False
     return math.isfinite(expires_at) and expires_at - now <= MAX_TOKEN_LIFETIME
 
@@ -390,7 +392,8 @@ def jwt_expiry(token: str) -> float | None:
         claims = json.loads(base64.urlsafe_b64decode(payload))
     except (ValueError, binascii.Error, RecursionError):
         return None
-    exp = claims.get("exp") if isinstance(claims, dict) else None
+    payload_claims = json_object(claims)
+    exp = payload_claims.get("exp") if payload_claims is not None else None
     if isinstance(exp, (int, float)) and not isinstance(exp, bool):
         return float(exp)
     return None

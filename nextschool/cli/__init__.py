@@ -60,11 +60,13 @@ HANDLERS: dict[str, Handler] = {
 
 
 def report(message: str) -> None:
+    """Print an error message on stderr, on one line."""
     sys.stderr.write(f"nextschool: error: {one_line(message)}\n")
     sys.stderr.flush()
 
 
 def run(args: argparse.Namespace, notices: CliLogging) -> int:
+    """Run the parsed command; returns the exit code."""
     ctx = Context(args=args, config=SessionConfig(), stdout=sys.stdout, stderr=sys.stderr)
     handler: Handler = args.handler
     try:
@@ -81,6 +83,7 @@ def run(args: argparse.Namespace, notices: CliLogging) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the `nextschool` command with `argv` (default: sys.argv); returns the exit code."""
     try:
         return run_command(argv)
     except KeyboardInterrupt:
@@ -89,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_command(argv: list[str] | None) -> int:
+    """Parse `argv` and run the command; returns the exit code."""
     parser = build_parser(HANDLERS)
     try:
         args = parser.parse_args(argv)

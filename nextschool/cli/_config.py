@@ -1,6 +1,9 @@
 """Where the tool keeps its sessions: one per API URL, and the URL last logged in to.
 
-    $NEXTSCHOOL_CONFIG_DIR, else $XDG_CONFIG_HOME/nextschool, else ~/.config/nextschool
+    $NEXTSCHOOL_CONFIG_DIR, else the platform's user config folder (platformdirs,
+    in the `cli` extra): $XDG_CONFIG_HOME/nextschool or ~/.config/nextschool on
+    Linux, ~/Library/Application Support/nextschool on macOS,
+    %APPDATA%\\nextschool on Windows
         sessions/<host>-<port>-<hash>.json   one per API URL: access and refresh
                                              token (FileTokenStore: 0600, atomic)
         session.json                         the URL of the last login, the default
@@ -20,9 +23,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .._constants import ENV_PASSWORD, ENV_URL, ENV_USERNAME, PRODUCTION_URL
+from .._json import json_object
 from ..auth import FileTokenStore
 
 ENV_CONFIG_DIR = "NEXTSCHOOL_CONFIG_DIR"
+APP_NAME = "nextschool"
 SESSIONS_DIR = "sessions"
 SESSION_FILE = "session.json"
 # The single session of earlier versions, adopted by the per-URL layout.
@@ -30,12 +35,18 @@ LEGACY_TOKENS_FILE = "tokens.json"
 
 
 def config_dir() -> Path:
+    """$NEXTSCHOOL_CONFIG_DIR, else the platform's config folder for the tool."""
     explicit = os.environ.get(ENV_CONFIG_DIR)
     if explicit:
         return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_CONFIG_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".config"
-    return base / "nextschool"
+    try:
+        import platformdirs
+    except ImportError:
+        # Installed without the cli extra: the XDG rule, platformdirs' own on Linux.
+        xdg = os.environ.get("XDG_CONFIG_HOME")
+        base = Path(xdg).expanduser() if xdg else Path.home() / ".config"
+        return base / APP_NAME
+    return platformdirs.user_config_path(APP_NAME, appauthor=False, roaming=True)
 
 
 def env_credentials() -> tuple[str, str] | None:
@@ -72,7 +83,8 @@ class SessionConfig:
             raw = json.loads(self.session_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        url = raw.get("url") if isinstance(raw, dict) else None
+        content = json_object(raw)
+        url = content.get("url") if content is not None else None
         return url if isinstance(url, str) and url else None
 
     def resolve_url(self, explicit: str | None) -> str:

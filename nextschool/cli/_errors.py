@@ -20,6 +20,8 @@ from .._exceptions import (
 
 
 class ExitCode(IntEnum):
+    """The command's exit codes, one per kind of failure."""
+
     OK = 0
     API_ERROR = 1
     USAGE = 2

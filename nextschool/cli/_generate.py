@@ -20,7 +20,7 @@ MISSING_CODEGEN = (
 
 def run_generate(ctx: Context) -> int:
     try:
-        import ariadne_codegen  # noqa: F401
+        import ariadne_codegen  # noqa: F401  # pyright: ignore[reportUnusedImport]
 
         from ..codegen._documents import DocumentError
         from ..codegen._generate import generate

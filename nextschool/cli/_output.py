@@ -11,7 +11,7 @@ import json
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TextIO, TypeVar
+from typing import Any, Generic, Literal, TextIO, TypeVar, cast
 
 import pydantic
 
@@ -145,9 +145,10 @@ def to_json_value(value: object) -> Any:
     if isinstance(value, pydantic.BaseModel):
         return value.model_dump(mode="json", by_alias=True)
     if isinstance(value, dict):
-        return {key: to_json_value(item) for key, item in value.items()}
+        items = cast("dict[object, object]", value).items()
+        return {key: to_json_value(item) for key, item in items}
     if isinstance(value, (list, tuple)):
-        return [to_json_value(item) for item in value]
+        return [to_json_value(item) for item in cast("list[object] | tuple[object, ...]", value)]
     return value
 
 

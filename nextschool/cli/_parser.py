@@ -146,7 +146,8 @@ class ParserBuilder:
         self,
         name: str,
         help_text: str,
-        parent: argparse._SubParsersAction[argparse.ArgumentParser] | None = None,
+        # argparse has no public name for the type add_subparsers() returns.
+        parent: argparse._SubParsersAction[argparse.ArgumentParser] | None = None,  # pyright: ignore[reportPrivateUsage]
         *,
         short_verbose: bool = True,
         description: str | None = None,

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .._json import json_array, json_object
 from ._context import Context
 from ._errors import CommandError, ExitCode
 from ._output import write_json
@@ -98,8 +99,8 @@ class VariableTyper:
         inner = type_node.type if isinstance(type_node, graphql.NonNullTypeNode) else type_node
         if isinstance(inner, graphql.ListTypeNode):
             if len(texts) == 1 and texts[0].lstrip().startswith("["):
-                items = self._json(name, texts[0], "a JSON array")
-                if not isinstance(items, list):
+                items = json_array(self._json(name, texts[0], "a JSON array"))
+                if items is None:
                     raise self._error(name, texts[0], "a JSON array")
                 return [self._item(name, inner.type, item) for item in items]
             return [self._item(name, inner.type, text) for text in texts]
@@ -112,9 +113,10 @@ class VariableTyper:
         non_null = isinstance(type_node, graphql.NonNullTypeNode)
         node = type_node.type if non_null else type_node
         if isinstance(node, graphql.ListTypeNode):
-            if not isinstance(raw, list):
+            items = json_array(raw)
+            if items is None:
                 raise self._error(name, raw, "a list")
-            return [self._item(name, node.type, item) for item in raw]
+            return [self._item(name, node.type, item) for item in items]
         type_name: str = node.name.value
         if raw is None or (raw == "null" and type_name not in ("String", "ID")):
             if non_null:
@@ -149,8 +151,10 @@ class VariableTyper:
                 raise self._error(name, raw, f"one of {', '.join(allowed)} ({type_name})")
             return raw
         if isinstance(schema_type, graphql.GraphQLInputObjectType):
-            value = raw if isinstance(raw, dict) else self._json(name, raw, "a JSON object")
-            if not isinstance(value, dict):
+            value = json_object(raw)
+            if value is None:
+                value = json_object(self._json(name, raw, "a JSON object"))
+            if value is None:
                 raise self._error(name, raw, f"a JSON object ({type_name})")
             return value
         # A custom scalar, or a type this schema does not know: JSON if it

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .._json import json_object
 from ._context import Context
 from ._errors import CommandError, ExitCode
 
@@ -32,7 +33,8 @@ def import_graphql() -> ModuleType:
 
 def sorted_sdl_from_introspection(introspection: Any) -> str:
     graphql = import_graphql()
-    if not isinstance(introspection, dict) or not isinstance(introspection.get("__schema"), dict):
+    content = json_object(introspection)
+    if content is None or json_object(content.get("__schema")) is None:
         raise CommandError("The API returned no introspection result", ExitCode.API_ERROR)
     try:
         schema = graphql.build_client_schema(introspection)

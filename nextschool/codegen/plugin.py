@@ -43,6 +43,7 @@ CLASS_DOCSTRING = (
 
 
 def settings_of(config_dict: dict[str, Any]) -> dict[str, Any]:
+    """The `[tool.ariadne-codegen]` section of an ariadne-codegen configuration."""
     section: dict[str, Any] = config_dict.get("tool", {}).get("ariadne-codegen", {})
     return section
 
@@ -62,6 +63,8 @@ class _SyncTwin(ast.NodeTransformer):
 
 
 class NextSchoolClientsPlugin(Plugin):
+    """ariadne-codegen plugin making generated clients subclasses of the SDK's base clients."""
+
     def __init__(self, schema: Any, config_dict: dict[str, Any]) -> None:
         super().__init__(schema=schema, config_dict=config_dict)
         settings = settings_of(config_dict)
@@ -74,6 +77,7 @@ class NextSchoolClientsPlugin(Plugin):
         )
 
     def generate_client_module(self, module: ast.Module) -> ast.Module:
+        """Base the generated client on the SDK's async or sync client."""
         bases = [ASYNC_BASE, SYNC_BASE] if self.is_async else [SYNC_BASE]
         body: list[ast.stmt] = []
         for node in module.body:
@@ -117,6 +121,7 @@ class NextSchoolClientsPlugin(Plugin):
         return ast.fix_missing_locations(module)
 
     def generate_init_module(self, module: ast.Module) -> ast.Module:
+        """Export only what the generated package adds to the SDK."""
         module.body = [
             node
             for node in module.body
@@ -142,6 +147,7 @@ class NextSchoolClientsPlugin(Plugin):
         return ast.fix_missing_locations(module)
 
     def generate_files(self, generated_files: list[str]) -> list[str]:
+        """Drop the modules the SDK already provides."""
         kept = []
         for file_name in generated_files:
             if file_name.endswith(".py") and file_name[: -len(".py")] in BUNDLED_MODULES:

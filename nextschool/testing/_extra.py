@@ -6,8 +6,8 @@ EXTRA_HINT = 'pip install "nextschool[testing]"'
 _EXTRA_MODULES = frozenset({"graphql", "uvicorn"})
 
 try:
-    import graphql  # noqa: F401
-    import uvicorn  # noqa: F401
+    import graphql  # noqa: F401  # pyright: ignore[reportUnusedImport]
+    import uvicorn  # noqa: F401  # pyright: ignore[reportUnusedImport]
 except ModuleNotFoundError as missing:
     if (missing.name or "").partition(".")[0] not in _EXTRA_MODULES:
         raise

@@ -6,10 +6,12 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from graphql import ExecutionResult, OperationType, execute
+from graphql import ExecutionResult, OperationType
+from graphql import execute as _execute  # pyright: ignore[reportUnknownVariableType]
 
+from nextschool._json import json_object
 from nextschool.testing.controls import ServerControls
 from nextschool.testing.counters import ServerCounters
 from nextschool.testing.documents import DocumentCache, Operation
@@ -29,6 +31,11 @@ from nextschool.testing.schema import AUTH_REQUIRED, RequestContext, load_schema
 from nextschool.testing.seed import SeedData, load_seed
 from nextschool.testing.settings import AccountBook, ServerSettings
 from nextschool.testing.tokens import TokenStatus, TokenStore
+
+# graphql-core leaves one parameter of execute() (middleware) untyped; the
+# server never passes it.
+Execute = Callable[..., ExecutionResult | Awaitable[ExecutionResult]]
+execute: Execute = cast("Execute", _execute)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -64,6 +71,7 @@ class ServerState:
 
 
 def create_state(settings: ServerSettings) -> ServerState:
+    """A fresh server state (seed data, tokens, counters, controls) for `settings`."""
     tokens = TokenStore(settings.jwt_secret, settings.access_token_ttl, settings.refresh_token_ttl)
     limiters: tuple[FixedWindowLimiter | None, ...] = (None, None, None)
     if settings.rate_limits:
@@ -264,7 +272,8 @@ def _parse_params(body: bytes) -> tuple[str, str | None, dict[str, Any] | None] 
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return request_error('Body must be a JSON object: {"query": ..., "variables": ...}')
-    if not isinstance(payload, dict):
+    payload = json_object(payload)
+    if payload is None:
         return request_error("Body must be a JSON object; batched requests are not supported")
     query = payload.get("query")
     if not isinstance(query, str) or not query.strip():
@@ -273,9 +282,9 @@ def _parse_params(body: bytes) -> tuple[str, str | None, dict[str, Any] | None] 
     if operation_name is not None and not isinstance(operation_name, str):
         return request_error("operationName must be a string")
     variables = payload.get("variables")
-    if variables is not None and not isinstance(variables, dict):
+    if variables is not None and json_object(variables) is None:
         return request_error("variables must be a JSON object")
-    return query, operation_name or None, variables
+    return query, operation_name or None, json_object(variables)
 
 
 async def _read_body(receive: Receive) -> bytes | None:

@@ -32,6 +32,8 @@ _SCREEN_STATUS = {
 
 @dataclass(frozen=True, slots=True)
 class Scope:
+    """The academic year and semesters a care query covers."""
+
     academic_year_id: int
     semester_ids: tuple[int, ...]
 
@@ -102,6 +104,7 @@ def _row_base(world: SchoolWorld, enrolment: Enrolment) -> dict[str, Any]:
 
 
 def visit_students(world: SchoolWorld, args: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of `visitStudents` for the query arguments `args`."""
     limit, offset = page_bounds(args, CARE_DEFAULT_LIMIT)
     wanted = _status(args, _VISIT_STATUS)
     scope = scope_of(world, args.get("academicYearId"), args.get("semesterId"))
@@ -126,6 +129,7 @@ def visit_students(world: SchoolWorld, args: dict[str, Any]) -> list[dict[str, A
 def visit_stats(
     world: SchoolWorld, scope: Scope | None, classroom_ids: tuple[int, ...] | None = None
 ) -> dict[str, int]:
+    """The `visitStats` totals in `scope`, optionally for some classrooms only."""
     stats = {"total": 0, "visited": 0, "notVisited": 0, "problem": 0, "normal": 0}
     if scope is None:
         return stats
@@ -141,6 +145,7 @@ def visit_stats(
 
 
 def adviser_screens(world: SchoolWorld, args: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of `adviserScreens` for the query arguments `args`."""
     limit, offset = page_bounds(args, CARE_DEFAULT_LIMIT)
     wanted = _status(args, _SCREEN_STATUS)
     scope = scope_of(world, args.get("academicYearId"), args.get("semesterId"))
@@ -168,7 +173,7 @@ def adviser_screen_stats(world: SchoolWorld) -> dict[str, int]:
     genius/academic/activity totals count the flags, which can overlap.
     """
     scope = scope_of(world, None, None)
-    stats = dict.fromkeys(
+    stats: dict[str, int] = dict.fromkeys(
         (
             "totalSpecial",
             "totalNormal",

@@ -12,6 +12,7 @@ from nextschool.testing.settings import DEMO_PASSWORD, DEMO_USERNAME, ServerSett
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `python -m nextschool.testing`."""
     parser = argparse.ArgumentParser(
         prog="python -m nextschool.testing",
         description="Serve a local NextSchool Data API with deterministic Thai school data.",
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Serve the local server until interrupted; returns the exit code."""
     args = build_parser().parse_args(argv)
     settings = ServerSettings(
         access_token_ttl=args.access_token_ttl,

@@ -40,9 +40,9 @@ class ServerControls:
         self._limiters = limiters
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
-        self.reject_all_tokens = False
-        self.auth_failure_status = 200
-        self.delay = 0.0
+        self.reject_all_tokens: bool = False
+        self.auth_failure_status: int = 200
+        self.delay: float = 0.0
 
     def revoke_access_tokens(self) -> None:
         """Reject every access token issued before this call."""

@@ -22,13 +22,15 @@ Counter = Literal[
 
 @dataclass(frozen=True)
 class CountersSnapshot:
+    """The server's counters at one moment (see `ServerCounters`)."""
+
     logins: int = 0
     login_attempts: int = 0
     refreshes: int = 0
     refresh_attempts: int = 0
     logouts: int = 0
     requests_total: int = 0
-    requests_by_operation: dict[str, int] = field(default_factory=dict)
+    requests_by_operation: dict[str, int] = field(default_factory=dict[str, int])
     expired_token_requests: int = 0
     unauthenticated_responses: int = 0
     in_flight: int = 0
@@ -71,19 +73,19 @@ class ServerCounters:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._by_operation: dict[str, int] = {}
-        self.logins = 0
-        self.login_attempts = 0
-        self.refreshes = 0
-        self.refresh_attempts = 0
-        self.logouts = 0
-        self.requests_total = 0
-        self.expired_token_requests = 0
-        self.unauthenticated_responses = 0
-        self.in_flight = 0
-        self.peak_concurrency = 0
-        self.rate_limited_global = 0
-        self.rate_limited_login = 0
-        self.rate_limited_user = 0
+        self.logins: int = 0
+        self.login_attempts: int = 0
+        self.refreshes: int = 0
+        self.refresh_attempts: int = 0
+        self.logouts: int = 0
+        self.requests_total: int = 0
+        self.expired_token_requests: int = 0
+        self.unauthenticated_responses: int = 0
+        self.in_flight: int = 0
+        self.peak_concurrency: int = 0
+        self.rate_limited_global: int = 0
+        self.rate_limited_login: int = 0
+        self.rate_limited_user: int = 0
 
     @property
     def rate_limited(self) -> int:
@@ -95,6 +97,7 @@ class ServerCounters:
             return dict(self._by_operation)
 
     def snapshot(self) -> CountersSnapshot:
+        """All counters, read together."""
         with self._lock:
             return CountersSnapshot(
                 logins=self.logins,
@@ -114,6 +117,7 @@ class ServerCounters:
             )
 
     def reset(self) -> None:
+        """Set every counter back to zero."""
         with self._lock:
             self._by_operation.clear()
             self.logins = self.login_attempts = 0
@@ -127,20 +131,24 @@ class ServerCounters:
     # The methods below are the server's side.
 
     def request_started(self) -> None:
+        """Count a request and mark it in flight."""
         with self._lock:
             self.requests_total += 1
             self.in_flight += 1
             self.peak_concurrency = max(self.peak_concurrency, self.in_flight)
 
     def request_finished(self) -> None:
+        """Mark a request as no longer in flight."""
         with self._lock:
             self.in_flight -= 1
 
     def operation(self, name: str | None) -> None:
+        """Count one request for the operation `name` (anonymous when None)."""
         key = name or ANONYMOUS_OPERATION
         with self._lock:
             self._by_operation[key] = self._by_operation.get(key, 0) + 1
 
     def add(self, counter: Counter, amount: int = 1) -> None:
+        """Add `amount` to `counter`."""
         with self._lock:
             setattr(self, counter, getattr(self, counter) + amount)

@@ -29,6 +29,8 @@ _CACHE_SIZE = 512
 
 @dataclass(frozen=True, slots=True)
 class Operation:
+    """One operation of a GraphQL document: its name, kind and root fields."""
+
     name: str | None
     kind: OperationType
     # Root fields other than __schema/__type/__typename: the ones that need
@@ -43,6 +45,8 @@ class Operation:
 
 @dataclass(frozen=True, slots=True)
 class PreparedDocument:
+    """A parsed and validated document, or the errors that made it unusable."""
+
     document: DocumentNode | None
     errors: tuple[GraphQLError, ...]
     operations: tuple[Operation, ...]
@@ -55,16 +59,20 @@ class PreparedDocument:
 
 
 def response_key(field: FieldNode) -> str:
+    """The key a field has in the response: its alias, else its name."""
     return field.alias.value if field.alias else field.name.value
 
 
 class DocumentCache:
+    """Parsed and validated documents by query text, so repeated queries skip both steps."""
+
     def __init__(self, schema: GraphQLSchema) -> None:
         self._schema = schema
         self._lock = threading.Lock()
         self._entries: dict[str, PreparedDocument] = {}
 
     def get(self, query: str) -> PreparedDocument:
+        """The prepared document for `query`, parsed and validated once."""
         prepared = self._entries.get(query)
         if prepared is None:
             prepared = self._prepare(query)

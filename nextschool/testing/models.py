@@ -46,6 +46,8 @@ SCREEN_DOMAINS: tuple[str, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class School:
+    """A school of the seed data."""
+
     id: int
     name: str
     domain: str
@@ -53,6 +55,8 @@ class School:
 
 @dataclass(frozen=True, slots=True)
 class AcademicYear:
+    """An academic year of a school (Buddhist Era year)."""
+
     id: int
     school_id: int
     year: int  # Buddhist Era, e.g. 2567
@@ -61,6 +65,8 @@ class AcademicYear:
 
 @dataclass(frozen=True, slots=True)
 class Semester:
+    """A semester of an academic year."""
+
     id: int
     school_id: int
     academic_year_id: int
@@ -70,6 +76,8 @@ class Semester:
 
 @dataclass(frozen=True, slots=True)
 class Classroom:
+    """A classroom (e.g. ม.1/1) in an academic year."""
+
     id: int
     school_id: int
     academic_year_id: int
@@ -99,6 +107,8 @@ class StudentVisit:
 
 @dataclass(frozen=True, slots=True)
 class HomeVisit:
+    """A home visit of a student in a semester."""
+
     id: int
     school_id: int
     student_id: int
@@ -112,12 +122,15 @@ class HomeVisit:
         return "PROBLEM" if any(self.flags) else "NORMAL"
 
     def as_student_visit(self) -> StudentVisit:
+        """The visit as the API's `StudentVisit` object."""
         overall = self.overall
         return StudentVisit(self.id, overall, VISIT_OVERALL_TEXT[overall], self.visited_at)
 
 
 @dataclass(frozen=True, slots=True)
 class AdviserScreen:
+    """An adviser screening of a student in a semester."""
+
     id: int
     school_id: int
     student_id: int
@@ -144,6 +157,8 @@ class AdviserScreen:
 
 @dataclass(frozen=True, slots=True)
 class Student:
+    """A student of the seed data, with the fields the API exposes."""
+
     id: int
     code: str
     title: str
@@ -172,6 +187,8 @@ class Student:
 
 @dataclass(frozen=True, slots=True)
 class Teacher:
+    """A teacher of the seed data, with the fields the API exposes."""
+
     id: int
     username: str
     email: str
@@ -193,11 +210,13 @@ class Teacher:
     citizenId: str  # searchable, though the schema does not expose it
     school_id: int
     # Homeroom classroom ids per academic year id.
-    classroom_ids: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    classroom_ids: dict[int, tuple[int, ...]] = field(default_factory=dict[int, tuple[int, ...]])
 
 
 @dataclass(frozen=True, slots=True)
 class QuestionnaireAnswer:
+    """One answer choice of a questionnaire question."""
+
     id: int
     answerText: str
     answerPoint: int
@@ -205,6 +224,8 @@ class QuestionnaireAnswer:
 
 @dataclass(frozen=True, slots=True)
 class QuestionnaireQuestion:
+    """One question of a questionnaire template."""
+
     id: int
     orderNumber: int
     questionText: str
@@ -213,6 +234,8 @@ class QuestionnaireQuestion:
 
 @dataclass(frozen=True, slots=True)
 class QuestionnaireTemplate:
+    """A questionnaire template (SDQ or EQ)."""
+
     id: int
     name: str
     questions: tuple[QuestionnaireQuestion, ...]

@@ -15,6 +15,7 @@ T = TypeVar("T")
 
 
 def bad_input(message: str) -> GraphQLError:
+    """A GraphQL error with code BAD_USER_INPUT."""
     return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
 
 
@@ -75,6 +76,7 @@ def _select(
 
 
 def students(world: SchoolWorld, args: dict[str, Any]) -> list[Student]:
+    """The students matching the query arguments `args`, paged."""
     return _select(
         world.students,
         args,
@@ -85,6 +87,7 @@ def students(world: SchoolWorld, args: dict[str, Any]) -> list[Student]:
 
 
 def teachers(world: SchoolWorld, args: dict[str, Any]) -> list[Teacher]:
+    """The teachers matching the query arguments `args`, paged."""
     return _select(
         world.teachers,
         args,

@@ -12,6 +12,8 @@ WINDOW_SECONDS = 60.0
 
 @dataclass(frozen=True, slots=True)
 class LimitResult:
+    """The outcome of one request against a rate-limit window."""
+
     allowed: bool
     limit: int
     remaining: int
@@ -19,6 +21,7 @@ class LimitResult:
     retry_after: int  # whole seconds until the window ends, at least 1
 
     def headers(self) -> list[tuple[bytes, bytes]]:
+        """The `X-RateLimit-*` headers for this outcome."""
         return [
             (b"x-ratelimit-limit", str(self.limit).encode()),
             (b"x-ratelimit-remaining", str(self.remaining).encode()),
@@ -41,6 +44,7 @@ class FixedWindowLimiter:
         self._windows: dict[str, list[float]] = {}  # key -> [start, hits]
 
     def hit(self, key: str, now: float | None = None) -> LimitResult:
+        """Count a request for `key`; says whether it is allowed and what remains."""
         now = time.time() if now is None else now
         with self._lock:
             slot = self._windows.get(key)
@@ -63,6 +67,7 @@ class FixedWindowLimiter:
         )
 
     def reset(self) -> None:
+        """Forget every window."""
         with self._lock:
             self._windows.clear()
 

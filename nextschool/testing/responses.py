@@ -25,6 +25,8 @@ Headers = tuple[tuple[bytes, bytes], ...]
 
 @dataclass(frozen=True, slots=True)
 class Response:
+    """An HTTP response of the server: status, body, content type and headers."""
+
     status: int
     body: bytes
     content_type: bytes = JSON
@@ -34,10 +36,12 @@ class Response:
 
 
 def dump(payload: Any) -> bytes:
+    """`payload` as compact UTF-8 JSON."""
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def json_response(payload: Any, status: int = 200, headers: Headers = ()) -> Response:
+    """A JSON response."""
     return Response(status, dump(payload), JSON, headers)
 
 
@@ -56,12 +60,14 @@ def field_errors(
 
 
 def request_error(message: str, status: int = 400) -> Response:
+    """A response with one GraphQL error and no data (a request the server cannot run)."""
     return json_response({"errors": [{"message": message}]}, status)
 
 
 def too_many_requests(
     retry_after: int, limit: int, remaining: int, reset_at: int, extra: Headers = ()
 ) -> Response:
+    """HTTP 429 with `Retry-After` and the rate-limit headers."""
     headers = (
         (b"retry-after", str(retry_after).encode()),
         (b"x-ratelimit-limit", str(limit).encode()),
@@ -103,6 +109,7 @@ _MALFORMED_JSON = '{"data":{"students":[{"id":101,"fullName":"เด็กชา
 
 
 def fault_response(fault: Fault, operation: Operation | None, global_limit: int) -> Response:
+    """The response a scripted fault produces."""
     if fault.kind == "rate_limit":
         if fault.mode == "graphql":
             return rate_limited_graphql(operation, fault.retry_after)

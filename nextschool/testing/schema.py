@@ -39,6 +39,7 @@ class RequestContext:
 
 
 def schema_sdl() -> str:
+    """The SDK's `schema.graphql`, as shipped in the package."""
     return (files("nextschool.generated_client") / "schema.graphql").read_text(encoding="utf-8")
 
 

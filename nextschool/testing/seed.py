@@ -52,10 +52,12 @@ STUDENT_STATUS_TEXT = {10: "กำลังศึกษา"}
 
 
 def age_on(dob: date, day: date) -> int:
+    """Age in whole years on `day`."""
     return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
 def student_title(gender: str, dob: date) -> str:
+    """The Thai title of a student (เด็กชาย, เด็กหญิง, นาย, นางสาว) by gender and age."""
     young = age_on(dob, REFERENCE_DATE) < ADULT_TITLE_AGE
     if gender == "ชาย":
         return "เด็กชาย" if young else "นาย"
@@ -94,6 +96,8 @@ class SchoolWorld:
 
 @dataclass(frozen=True)
 class SeedData:
+    """Everything the server serves: the schools' worlds and the questionnaire templates."""
+
     schools: dict[int, SchoolWorld]
     sdq_template: QuestionnaireTemplate
     eq_template: QuestionnaireTemplate

@@ -8,7 +8,7 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 
 import uvicorn
@@ -29,6 +29,8 @@ _DROP_MESSAGE = "ASGI callable returned without completing response."
 
 @dataclass(frozen=True)
 class IssuedTokens:
+    """Tokens that the server issued directly, without a login request."""
+
     access_token: str
     refresh_token: str
     expires_in: int
@@ -98,6 +100,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def server_url(host: str, port: int) -> str:
+    """The URL of a server on `host` and `port`."""
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/"
 
@@ -171,7 +174,7 @@ def run_local_server(
     *,
     host: str = "127.0.0.1",
     port: int = 0,
-) -> Iterator[LocalServer]:
+) -> Generator[LocalServer, None, None]:
     """Serve a fresh local server in a daemon thread; yields once it accepts requests."""
     app, state = create_app(settings)
     sock = bind_socket(host, port)

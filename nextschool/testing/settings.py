@@ -65,6 +65,7 @@ class ServerSettings:
             raise ValueError("extra accounts must not reuse a built-in username")
 
     def accounts(self) -> AccountBook:
+        """Every account the server accepts: the built-in ones and `extra_accounts`."""
         extra = tuple(
             Account(
                 EXTRA_ACCOUNT_FIRST_ID + n,
@@ -123,5 +124,5 @@ class AccountBook:
 
     def __init__(self, accounts: tuple[Account, ...]) -> None:
         self.all = accounts
-        self.by_username = {a.username: a for a in accounts}
-        self.by_id = {a.id: a for a in accounts}
+        self.by_username: dict[str, Account] = {a.username: a for a in accounts}
+        self.by_id: dict[int, Account] = {a.id: a for a in accounts}

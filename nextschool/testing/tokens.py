@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from nextschool._json import json_object
 from nextschool.testing.settings import Account
 
 _HEADER = {"alg": "HS256", "typ": "JWT"}
@@ -41,6 +42,7 @@ def _b64decode(text: str) -> bytes:
 
 
 def encode_jwt(claims: dict[str, Any], secret: str) -> str:
+    """An HS256 JWT of `claims`."""
     header = _b64encode(json.dumps(_HEADER, separators=(",", ":")).encode())
     payload = _b64encode(json.dumps(claims, separators=(",", ":")).encode())
     signing_input = f"{header}.{payload}".encode("ascii")
@@ -62,17 +64,20 @@ def decode_jwt(token: str, secret: str) -> dict[str, Any] | None:
         ).digest()
         # Compare before trusting anything else in the token, and refuse
         # "alg": "none" and friends outright.
-        if not isinstance(header, dict) or header.get("alg") != "HS256":
+        header = json_object(header)
+        if header is None or header.get("alg") != "HS256":
             return None
         if not hmac.compare_digest(signature, expected):
             return None
         claims = json.loads(_b64decode(payload_b64))
     except (ValueError, UnicodeError, binascii.Error):
         return None
-    return claims if isinstance(claims, dict) else None
+    return json_object(claims)
 
 
 class TokenStatus(enum.Enum):
+    """What checking an access token found."""
+
     VALID = "valid"
     INVALID = "invalid"  # malformed, bad signature, unknown subject
     EXPIRED = "expired"  # good signature, past its lifetime
@@ -81,12 +86,16 @@ class TokenStatus(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class AccessCheck:
+    """The outcome of checking an access token, and its account if valid."""
+
     status: TokenStatus
     user_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class IssuedAccess:
+    """A new access token and its lifetime in seconds."""
+
     token: str
     expires_in: int
 
@@ -122,6 +131,7 @@ class TokenStore:
         self._revoked_at = 0.0
 
     def issue_access(self, account: Account) -> IssuedAccess:
+        """A new access token for `account`."""
         now = time.time()
         jti = uuid.uuid4().hex
         claims = {
@@ -142,6 +152,7 @@ class TokenStore:
         return IssuedAccess(token, self._expires_in)
 
     def check_access(self, token: str, *, reject_all: bool = False) -> AccessCheck:
+        """Check an access token (signature, expiry, revocation)."""
         claims = decode_jwt(token, self._secret)
         if claims is None:
             return AccessCheck(TokenStatus.INVALID)
@@ -168,6 +179,7 @@ class TokenStore:
         return AccessCheck(TokenStatus.VALID, user_id)
 
     def revoke_access_tokens(self) -> None:
+        """Revoke every access token issued so far."""
         with self._lock:
             # Serials are handed out under this lock, so every token issued
             # before this call has a serial at or below the current maximum.
@@ -175,6 +187,7 @@ class TokenStore:
             self._revoked_at = time.time()
 
     def issue_refresh(self, account: Account) -> str:
+        """A new refresh token for `account`."""
         token = str(uuid.uuid4())
         with self._lock:
             self._refresh[token] = _RefreshRecord(account.id, time.time() + self._refresh_ttl)
@@ -192,10 +205,12 @@ class TokenStore:
             return record.user_id
 
     def revoke_refresh(self, token: str) -> bool:
+        """Revoke one refresh token; says whether it was valid."""
         with self._lock:
             return self._refresh.pop(token, None) is not None
 
     def revoke_refresh_tokens(self) -> None:
+        """Revoke every refresh token."""
         with self._lock:
             self._refresh.clear()
 

@@ -18,6 +18,7 @@ import pytest
 
 from nextschool import (
     AsyncNextSchool,
+    ConfigurationError,
     HTTPStatusError,
     NextSchool,
     PlainHTTPWarning,
@@ -117,13 +118,13 @@ async def test_an_async_redirected_login_does_not_send_the_password_on(
     assert caught.value.status_code == 308
 
 
-def test_a_per_call_follow_redirects_is_ignored(target: LoopbackServer) -> None:
+def test_a_per_call_follow_redirects_is_refused(target: LoopbackServer) -> None:
     with (
         redirector(307, target.url).running() as source,
         NextSchool(source.url, access_token="not-a-real-token") as client,
-        pytest.raises(HTTPStatusError),
+        pytest.raises(ConfigurationError, match="follow_redirects"),
     ):
-        client.students(limit=1, follow_redirects=True)
+        client.students(limit=1, follow_redirects=True)  # type: ignore[call-arg]
     assert target.received == []
 
 

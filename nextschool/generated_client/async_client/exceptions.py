@@ -4,6 +4,8 @@ from typing import Any, Optional, Protocol, Union
 
 
 class Response(Protocol):
+    """The part of an HTTP response that the generated client reads."""
+
     status_code: int
 
 
@@ -12,6 +14,8 @@ class GraphQLClientError(Exception):
 
 
 class GraphQLClientHttpError(GraphQLClientError):
+    """The server answered with an HTTP error status."""
+
     def __init__(self, status_code: int, response: Response) -> None:
         self.status_code = status_code
         self.response = response
@@ -21,6 +25,8 @@ class GraphQLClientHttpError(GraphQLClientError):
 
 
 class GraphQLClientInvalidResponseError(GraphQLClientError):
+    """The answer was not a GraphQL response."""
+
     def __init__(self, response: Response) -> None:
         self.response = response
 
@@ -29,6 +35,8 @@ class GraphQLClientInvalidResponseError(GraphQLClientError):
 
 
 class GraphQLClientGraphQLError(GraphQLClientError):
+    """One entry of a GraphQL response's `errors` list."""
+
     def __init__(
         self,
         message: str,
@@ -48,6 +56,7 @@ class GraphQLClientGraphQLError(GraphQLClientError):
 
     @classmethod
     def from_dict(cls, error: dict[str, Any]) -> "GraphQLClientGraphQLError":
+        """Build the error from one entry of `errors`."""
         return cls(
             message=error["message"],
             locations=error.get("locations"),
@@ -58,6 +67,8 @@ class GraphQLClientGraphQLError(GraphQLClientError):
 
 
 class GraphQLClientGraphQLMultiError(GraphQLClientError):
+    """A GraphQL response carried errors."""
+
     def __init__(
         self,
         errors: list[GraphQLClientGraphQLError],
@@ -73,6 +84,7 @@ class GraphQLClientGraphQLMultiError(GraphQLClientError):
     def from_errors_dicts(
         cls, errors_dicts: list[dict[str, Any]], data: Optional[dict[str, Any]] = None
     ) -> "GraphQLClientGraphQLMultiError":
+        """Build the error from a response's `errors` list."""
         return cls(
             errors=[GraphQLClientGraphQLError.from_dict(e) for e in errors_dicts],
             data=data,
@@ -80,6 +92,8 @@ class GraphQLClientGraphQLMultiError(GraphQLClientError):
 
 
 class GraphQLClientInvalidMessageFormat(GraphQLClientError):  # noqa: N818
+    """A message of the server did not have the expected shape."""
+
     def __init__(self, message: Union[str, bytes]) -> None:
         self.message = message
 

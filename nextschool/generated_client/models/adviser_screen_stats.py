@@ -9,12 +9,16 @@ from .base_model import BaseModel
 
 
 class AdviserScreenStats(BaseModel):
+    """Result of the `AdviserScreenStats` query."""
+
     adviser_screen_stats: Optional["AdviserScreenStatsAdviserScreenStats"] = Field(
         alias="adviserScreenStats"
     )
 
 
 class AdviserScreenStatsAdviserScreenStats(BaseModel):
+    """Part of the `AdviserScreenStats` query's result, with the fields it selects."""
+
     total_special: Optional[int] = Field(alias="totalSpecial")
     total_normal: Optional[int] = Field(alias="totalNormal")
     total_risk: Optional[int] = Field(alias="totalRisk")

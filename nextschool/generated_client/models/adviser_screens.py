@@ -9,12 +9,16 @@ from .base_model import BaseModel
 
 
 class AdviserScreens(BaseModel):
+    """Result of the `AdviserScreens` query."""
+
     adviser_screens: list["AdviserScreensAdviserScreens"] = Field(
         alias="adviserScreens"
     )
 
 
 class AdviserScreensAdviserScreens(BaseModel):
+    """Part of the `AdviserScreens` query's result, with the fields it selects."""
+
     student_id: int = Field(alias="studentId")
     code: Optional[str]
     title: Optional[str]

@@ -5,6 +5,8 @@ from enum import Enum
 
 
 class RespondentType(str, Enum):
+    """Who filled in an SDQ questionnaire."""
+
     TEACHER = "TEACHER"
     PARENT = "PARENT"
     STUDENT = "STUDENT"

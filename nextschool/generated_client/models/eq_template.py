@@ -10,6 +10,8 @@ from .fragments import QuestionnaireTemplateFields
 
 
 class EqTemplate(BaseModel):
+    """Result of the `EqTemplate` query."""
+
     eq_template: Optional["EqTemplateEqTemplate"] = Field(alias="eqTemplate")
 
 

@@ -9,6 +9,10 @@ from .base_model import BaseModel
 
 
 class AuthUserFields(BaseModel):
+    """The API account that logged in.
+
+    A `AuthUser` with the fields of the `AuthUserFields` fragment."""
+
     id: int
     username: Optional[str]
     name: Optional[str]
@@ -19,6 +23,8 @@ class AuthUserFields(BaseModel):
 
 
 class QuestionnaireTemplateFields(BaseModel):
+    """A `QuestionnaireTemplate` with the fields of the `QuestionnaireTemplateFields` fragment."""
+
     id: int
     name: Optional[str]
     questions: list["QuestionnaireTemplateFieldsQuestions"]
@@ -28,6 +34,8 @@ class QuestionnaireTemplateFields(BaseModel):
 
 
 class QuestionnaireTemplateFieldsQuestions(BaseModel):
+    """Nested selection of the `QuestionnaireTemplateFields` fragment."""
+
     id: int
     order_number: Optional[int] = Field(alias="orderNumber")
     question_text: Optional[str] = Field(alias="questionText")
@@ -38,6 +46,8 @@ class QuestionnaireTemplateFieldsQuestions(BaseModel):
 
 
 class QuestionnaireTemplateFieldsQuestionsAnswers(BaseModel):
+    """Nested selection of the `QuestionnaireTemplateFields` fragment."""
+
     id: int
     answer_text: Optional[str] = Field(alias="answerText")
     answer_point: Optional[int] = Field(alias="answerPoint")
@@ -47,6 +57,8 @@ class QuestionnaireTemplateFieldsQuestionsAnswers(BaseModel):
 
 
 class StudentVisitFields(BaseModel):
+    """A `StudentVisit` with the fields of the `StudentVisitFields` fragment."""
+
     id: int
     overall: Optional[str]
     overall_text: Optional[str] = Field(alias="overallText")
@@ -57,6 +69,8 @@ class StudentVisitFields(BaseModel):
 
 
 class StudentFields(BaseModel):
+    """A `Student` with the fields of the `StudentFields` fragment."""
+
     id: int
     code: Optional[str]
     title: Optional[str]
@@ -85,10 +99,14 @@ class StudentFields(BaseModel):
 
 
 class StudentFieldsVisit(StudentVisitFields):
+    """Nested selection of the `StudentFields` fragment."""
+
     pass
 
 
 class VisitStatsFields(BaseModel):
+    """A `VisitStats` with the fields of the `VisitStatsFields` fragment."""
+
     total: Optional[int]
     visited: Optional[int]
     not_visited: Optional[int] = Field(alias="notVisited")
@@ -100,6 +118,8 @@ class VisitStatsFields(BaseModel):
 
 
 class TeacherFields(BaseModel):
+    """A `Teacher` with the fields of the `TeacherFields` fragment."""
+
     id: int
     username: Optional[str]
     email: Optional[str]
@@ -125,6 +145,8 @@ class TeacherFields(BaseModel):
 
 
 class TeacherFieldsVisitSummary(VisitStatsFields):
+    """Nested selection of the `TeacherFields` fragment."""
+
     def __repr_name__(self) -> str:
         return "TeacherVisitSummary"
 

@@ -11,10 +11,14 @@ from .fragments import AuthUserFields
 
 
 class Login(BaseModel):
+    """Result of the `Login` mutation."""
+
     login: "LoginLogin"
 
 
 class LoginLogin(BaseModel):
+    """Part of the `Login` mutation's result, with the fields it selects."""
+
     access_token: SecretStr = Field(alias="accessToken")
     refresh_token: SecretStr = Field(alias="refreshToken")
     expires_in: Annotated[int, BeforeValidator(lenient_expires_in)] = Field(

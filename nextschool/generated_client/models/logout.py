@@ -7,4 +7,6 @@ from .base_model import BaseModel
 
 
 class Logout(BaseModel):
+    """Result of the `Logout` mutation."""
+
     logout: Optional[bool]

@@ -10,10 +10,14 @@ from .base_model import BaseModel
 
 
 class RefreshToken(BaseModel):
+    """Result of the `RefreshToken` mutation."""
+
     refresh_token: "RefreshTokenRefreshToken" = Field(alias="refreshToken")
 
 
 class RefreshTokenRefreshToken(BaseModel):
+    """Part of the `RefreshToken` mutation's result, with the fields it selects."""
+
     access_token: SecretStr = Field(alias="accessToken")
     expires_in: Annotated[int, BeforeValidator(lenient_expires_in)] = Field(
         alias="expiresIn"

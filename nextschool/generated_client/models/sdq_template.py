@@ -10,6 +10,8 @@ from .fragments import QuestionnaireTemplateFields
 
 
 class SdqTemplate(BaseModel):
+    """Result of the `SdqTemplate` query."""
+
     sdq_template: Optional["SdqTemplateSdqTemplate"] = Field(alias="sdqTemplate")
 
 

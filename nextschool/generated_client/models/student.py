@@ -8,6 +8,8 @@ from .fragments import StudentFields
 
 
 class Student(BaseModel):
+    """Result of the `Student` query."""
+
     student: Optional["StudentStudent"]
 
 

@@ -6,6 +6,8 @@ from .fragments import StudentFields
 
 
 class Students(BaseModel):
+    """Result of the `Students` query."""
+
     students: list["StudentsStudents"]
 
 

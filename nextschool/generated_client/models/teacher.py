@@ -8,6 +8,8 @@ from .fragments import TeacherFields
 
 
 class Teacher(BaseModel):
+    """Result of the `Teacher` query."""
+
     teacher: Optional["TeacherTeacher"]
 
 

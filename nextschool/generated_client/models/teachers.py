@@ -6,6 +6,8 @@ from .fragments import TeacherFields
 
 
 class Teachers(BaseModel):
+    """Result of the `Teachers` query."""
+
     teachers: list["TeachersTeachers"]
 
 

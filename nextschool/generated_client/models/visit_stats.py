@@ -10,6 +10,8 @@ from .fragments import VisitStatsFields
 
 
 class VisitStats(BaseModel):
+    """Result of the `VisitStats` query."""
+
     visit_stats: Optional["VisitStatsVisitStats"] = Field(alias="visitStats")
 
 

@@ -9,10 +9,14 @@ from .base_model import BaseModel
 
 
 class VisitStudents(BaseModel):
+    """Result of the `VisitStudents` query."""
+
     visit_students: list["VisitStudentsVisitStudents"] = Field(alias="visitStudents")
 
 
 class VisitStudentsVisitStudents(BaseModel):
+    """Part of the `VisitStudents` query's result, with the fields it selects."""
+
     student_id: int = Field(alias="studentId")
     code: Optional[str]
     title: Optional[str]

@@ -16,12 +16,18 @@ from .exceptions import (
 
 
 class Response(Protocol):
+    """The part of an HTTP response that the generated client reads."""
+
     status_code: int
 
-    def json(self, **kwargs: Any) -> Any: ...
+    def json(self, **kwargs: Any) -> Any:
+        """The decoded JSON body."""
+        ...
 
 
 class HttpClient(Protocol):
+    """The part of an httpx client that the generated client uses."""
+
     def post(
         self,
         url: Any | str,
@@ -30,15 +36,21 @@ class HttpClient(Protocol):
         files: Any | None = None,
         headers: Any | None = None,
         **kwargs: Any,
-    ) -> Response: ...
+    ) -> Response:
+        """Send a POST request."""
+        ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Close the connections."""
+        ...
 
 
 Self = TypeVar("Self", bound="BaseClient")
 
 
 class BaseClient:
+    """GraphQL over HTTP with httpx: the base of the generated sync client."""
+
     def __init__(
         self,
         url: str = "",
@@ -48,7 +60,9 @@ class BaseClient:
         self.url = url
         self.headers = headers
 
-        self.http_client = http_client if http_client else httpx.Client(headers=headers)
+        self.http_client: HttpClient | httpx.Client = (
+            http_client if http_client else httpx.Client(headers=headers)
+        )
 
     def __enter__(self: Self) -> Self:
         return self
@@ -68,6 +82,7 @@ class BaseClient:
         variables: Optional[dict[str, Any]] = None,
         **kwargs: Any,
     ) -> Response:
+        """Send an operation and return the raw HTTP response."""
         processed_variables, files, files_map = self._process_variables(variables)
 
         if files and files_map:
@@ -88,6 +103,7 @@ class BaseClient:
         )
 
     def get_data(self, response: Response) -> dict[str, Any]:
+        """The `data` of a GraphQL response; raises on HTTP and GraphQL errors."""
         if not (200 <= response.status_code <= 299):
             raise GraphQLClientHttpError(
                 status_code=response.status_code, response=response
