@@ -1,6 +1,6 @@
 """Benchmarks of the nextschool SDK, each row ours beside the alternative, one run.
 
-    python benchmarks/run.py            # the full table (about 2-3 minutes on 2 cores)
+    python benchmarks/run.py            # the full table (about 3-4 minutes on 2 cores)
     python benchmarks/run.py --quick    # a fast smoke run of every row; numbers are rough
 
 Needs the SDK with its `testing` extra and `pip install -r benchmarks/requirements.txt`.
@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     from benchmarks import (
+        export_memory,
         import_time,
         overhead,
         parsing,
@@ -84,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             ("4 token lifetime", lambda: token_lifetime.run(quick=args.quick)),
             ("5 parsing 10,000 students", lambda: parsing.run(quick=args.quick)),
             ("6 import time", lambda: import_time.run(quick=args.quick)),
+            ("7 export memory", lambda: export_memory.run(quick=args.quick)),
         ]
         for label, step in steps:
             step_started = time.perf_counter()
@@ -95,8 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     mode = "quick run (rough numbers)" if args.quick else "full run"
     print(f"nextschool benchmarks, {mode}: {_versions()}")
     print(
-        "Ratio: our time / the baseline's (below 1.00x we are faster), "
-        "the median over interleaved turns.\n"
+        "Ratio: our time / the baseline's (below 1.00x we are faster), the median of the\n"
+        "per-round ratios of interleaved turns. Rounds: the lowest round ratio, the spread\n"
+        "(highest - lowest) and how many rounds met the target.\n"
     )
     print(render_markdown(rows) if args.markdown else render_text(rows))
     print(f"\nFinished in {elapsed:.0f} s.")
