@@ -7,6 +7,8 @@ async with AsyncNextSchool(username="...", password="...") as client:
         print(student.full_name, student.classroom_name)
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._constants import PRODUCTION_URL, SANDBOX_URL
 from ._exceptions import (
     APIConnectionError,
@@ -27,13 +29,15 @@ from ._exceptions import (
 from ._logging import RedactingFilter
 from ._version import __version__
 from .auth import (
-    AsyncNextSchool,
     FileTokenStore,
     MemoryTokenStore,
     NextSchool,
     StoredTokens,
     TokenStore,
 )
+
+if TYPE_CHECKING:
+    from .auth import AsyncNextSchool
 
 __all__ = [
     "PRODUCTION_URL",
@@ -61,3 +65,18 @@ __all__ = [
     "TokenStore",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The async client brings asyncio and the generated async client with it;
+    # it loads on first use, so programs that only use NextSchool never pay.
+    if name == "AsyncNextSchool":
+        from .auth import AsyncNextSchool
+
+        globals()[name] = AsyncNextSchool
+        return AsyncNextSchool
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -174,11 +174,14 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         offset = 0
         while True:
             page = await fetch(limit=page_size, offset=offset, **filters)
+            count = len(page)
             for row in page:
                 yield row
-            if len(page) < page_size:
+            # Released before the next request: at most one page of rows alive.
+            del page
+            if count < page_size:
                 return
-            offset += len(page)
+            offset += count
 
     # -- the request path --------------------------------------------------
 

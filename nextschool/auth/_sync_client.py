@@ -170,10 +170,13 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         offset = 0
         while True:
             page = fetch(limit=page_size, offset=offset, **filters)
+            count = len(page)
             yield from page
-            if len(page) < page_size:
+            # Released before the next request: at most one page of rows alive.
+            del page
+            if count < page_size:
                 return
-            offset += len(page)
+            offset += count
 
     # -- the request path --------------------------------------------------
 

@@ -22,6 +22,3 @@ class AdviserScreenStatsAdviserScreenStats(BaseModel):
     total_genius: Optional[int] = Field(alias="totalGenius")
     total_academic_special: Optional[int] = Field(alias="totalAcademicSpecial")
     total_activity_special: Optional[int] = Field(alias="totalActivitySpecial")
-
-
-AdviserScreenStats.model_rebuild()

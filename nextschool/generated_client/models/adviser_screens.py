@@ -25,6 +25,3 @@ class AdviserScreensAdviserScreens(BaseModel):
     screen_id: Optional[int] = Field(alias="screenId")
     screened_at: Optional[str] = Field(alias="screenedAt")
     overall: Optional[str]
-
-
-AdviserScreens.model_rebuild()

@@ -14,4 +14,3 @@ class EqTemplate(BaseModel):
 
 
 EqTemplateEqTemplate = QuestionnaireTemplateFields
-EqTemplate.model_rebuild()

@@ -102,11 +102,3 @@ class TeacherFields(BaseModel):
 
 class TeacherFieldsVisitSummary(VisitStatsFields):
     pass
-
-
-AuthUserFields.model_rebuild()
-QuestionnaireTemplateFields.model_rebuild()
-StudentVisitFields.model_rebuild()
-StudentFields.model_rebuild()
-VisitStatsFields.model_rebuild()
-TeacherFields.model_rebuild()

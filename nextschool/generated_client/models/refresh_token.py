@@ -13,6 +13,3 @@ class RefreshToken(BaseModel):
 class RefreshTokenRefreshToken(BaseModel):
     access_token: SecretStr = Field(alias="accessToken")
     expires_in: int = Field(alias="expiresIn")
-
-
-RefreshToken.model_rebuild()

@@ -14,4 +14,3 @@ class SdqTemplate(BaseModel):
 
 
 SdqTemplateSdqTemplate = QuestionnaireTemplateFields
-SdqTemplate.model_rebuild()

@@ -12,4 +12,3 @@ class Student(BaseModel):
 
 
 StudentStudent = StudentFields
-Student.model_rebuild()

@@ -10,4 +10,3 @@ class Students(BaseModel):
 
 
 StudentsStudents = StudentFields
-Students.model_rebuild()

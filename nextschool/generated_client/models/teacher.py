@@ -12,4 +12,3 @@ class Teacher(BaseModel):
 
 
 TeacherTeacher = TeacherFields
-Teacher.model_rebuild()

@@ -10,4 +10,3 @@ class Teachers(BaseModel):
 
 
 TeachersTeachers = TeacherFields
-Teachers.model_rebuild()

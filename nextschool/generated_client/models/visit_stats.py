@@ -14,4 +14,3 @@ class VisitStats(BaseModel):
 
 
 VisitStatsVisitStats = VisitStatsFields
-VisitStats.model_rebuild()

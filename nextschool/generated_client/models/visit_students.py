@@ -24,6 +24,3 @@ class VisitStudentsVisitStudents(BaseModel):
     visited_at: Optional[str] = Field(alias="visitedAt")
     overall: Optional[str]
     overall_text: Optional[str] = Field(alias="overallText")
-
-
-VisitStudents.model_rebuild()
