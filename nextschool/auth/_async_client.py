@@ -40,7 +40,7 @@ from ._core import (
     TokensChangedHook,
     deadline_exceeded,
 )
-from ._flow import ObtainToken, SendRequest, Sleep, call_flow
+from ._flow import FailedAttempt, ObtainToken, SendRequest, Sleep, call_flow
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
 
@@ -222,11 +222,21 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         operations and the `data` dict for any other document.
         """
         request = self._prepare(query, operation_name, variables, kwargs)
+        first_attempt = None
+        fresh, token = self._fresh_token(request)
+        if fresh:
+            # The common case, sent without the call flow's machinery; a
+            # failure hands over to the flow, which carries on from it.
+            try:
+                return await self._send(request, token)
+            except NextSchoolError as error:
+                first_attempt = FailedAttempt(token, error)
         flow = call_flow(
             authenticated=request.authenticated,
             is_mutation=request.is_mutation,
             retry=self._retry,
             deadline_at=request.deadline_at,
+            first_attempt=first_attempt,
         )
         result: GraphQLResult = await self._drive(flow, request, request.deadline_at)
         return result
