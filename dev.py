@@ -49,7 +49,7 @@ def ensure_environment() -> None:
         "--disable-pip-version-check",
         *requirements,
         "-e",
-        ".[testing,cli]",
+        ".[testing,cli,codegen]",
     )
     STAMP.write_text(digest)
 

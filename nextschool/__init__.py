@@ -29,6 +29,7 @@ from ._exceptions import (
 from ._logging import RedactingFilter
 from ._version import __version__
 from .auth import (
+    BaseClient,
     FileTokenStore,
     MemoryTokenStore,
     NextSchool,
@@ -37,7 +38,7 @@ from .auth import (
 )
 
 if TYPE_CHECKING:
-    from .auth import AsyncNextSchool
+    from .auth import AsyncBaseClient, AsyncNextSchool
 
 __all__ = [
     "PRODUCTION_URL",
@@ -45,8 +46,10 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AsyncBaseClient",
     "AsyncNextSchool",
     "AuthenticationError",
+    "BaseClient",
     "ConfigurationError",
     "FileTokenStore",
     "ForbiddenError",
@@ -70,11 +73,12 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # The async client brings asyncio and the generated async client with it;
     # it loads on first use, so programs that only use NextSchool never pay.
-    if name == "AsyncNextSchool":
-        from .auth import AsyncNextSchool
+    if name in ("AsyncBaseClient", "AsyncNextSchool"):
+        from . import auth
 
-        globals()[name] = AsyncNextSchool
-        return AsyncNextSchool
+        value = getattr(auth, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

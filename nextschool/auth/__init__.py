@@ -3,30 +3,34 @@
 from typing import TYPE_CHECKING, Any
 
 from ._store import FileTokenStore, MemoryTokenStore, TokenStore
-from ._sync_client import NextSchool
+from ._sync_client import BaseClient, NextSchool
 from ._tokens import StoredTokens
 
 if TYPE_CHECKING:
-    from ._async_client import AsyncNextSchool
+    from ._async_client import AsyncBaseClient, AsyncNextSchool
 
 __all__ = [
+    "AsyncBaseClient",
     "AsyncNextSchool",
+    "BaseClient",
     "FileTokenStore",
     "MemoryTokenStore",
     "NextSchool",
     "StoredTokens",
     "TokenStore",
 ]
+_ASYNC_NAMES = ("AsyncBaseClient", "AsyncNextSchool")
 
 
 def __getattr__(name: str) -> Any:
     # Loaded on first use: asyncio and the generated async client are not
     # imported by programs that only use the sync client.
-    if name == "AsyncNextSchool":
-        from ._async_client import AsyncNextSchool
+    if name in _ASYNC_NAMES:
+        from . import _async_client
 
-        globals()["AsyncNextSchool"] = AsyncNextSchool
-        return AsyncNextSchool
+        value = getattr(_async_client, name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -3,6 +3,7 @@
     nextschool login                      # prompts for the password, saves tokens
     nextschool students --search สมชาย
     nextschool students --all --json > students.json
+    nextschool query 'query { students(limit: 2) { id code } }'
     nextschool schema pull --output schema.graphql
 
 `main()` is the console-script entry point; it returns the exit code (see
@@ -33,7 +34,9 @@ from ._commands import (
 from ._config import SessionConfig
 from ._context import Context
 from ._errors import CommandError, ExitCode, describe, one_line
+from ._generate import run_generate
 from ._parser import Handler, build_parser
+from ._query import run_query
 from ._schema import run_schema_pull
 from ._serve import run_serve
 from ._session_commands import run_login, run_logout
@@ -50,6 +53,8 @@ HANDLERS: dict[str, Handler] = {
     "stats": run_stats,
     "sdq-template": run_sdq_template,
     "eq-template": run_eq_template,
+    "query": run_query,
+    "generate": run_generate,
     "schema pull": run_schema_pull,
     "serve": run_serve,
 }
