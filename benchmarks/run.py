@@ -49,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--strict", action="store_true", help="exit with status 1 if any target is missed"
     )
+    parser.add_argument(
+        "--only", metavar="1,5,...", help="run only these row groups (default: all seven)"
+    )
     args = parser.parse_args(argv)
     missing = _missing()
     if missing:
@@ -87,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
             ("6 import time", lambda: import_time.run(quick=args.quick)),
             ("7 export memory", lambda: export_memory.run(quick=args.quick)),
         ]
+        if args.only:
+            wanted = set(args.only.split(","))
+            steps = [(label, step) for label, step in steps if label.split()[0] in wanted]
         for label, step in steps:
             step_started = time.perf_counter()
             print(f"running {label} ...", end="", file=sys.stderr, flush=True)
@@ -95,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
 
     elapsed = time.perf_counter() - started
     mode = "quick run (rough numbers)" if args.quick else "full run"
+    if args.only:
+        mode += f" of rows {args.only}"
     print(f"nextschool benchmarks, {mode}: {_versions()}")
     print(
         "Ratio: our time / the baseline's (below 1.00x we are faster), the median of the\n"
