@@ -43,7 +43,7 @@ from ._core import (
     TokensChangedHook,
     deadline_exceeded,
 )
-from ._flow import FailedAttempt, ObtainToken, SendRequest, Sleep, call_flow
+from ._flow import FailedAttempt, ObtainToken, SendRequest, Sleep, call_flow, log_wait
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
 
@@ -231,7 +231,7 @@ class AsyncBaseClient(ClientCore):
         if isinstance(step, ObtainToken):
             return await self._obtain_token(step.rejected, request, deadline_at)
         if isinstance(step, Sleep):
-            logger.info("Retrying %s in %.2f s", request and request.operation, step.seconds)
+            log_wait(step, request.operation if request else None)
             await asyncio.sleep(step.seconds)
             return None
         if isinstance(step, RefreshAccessToken):

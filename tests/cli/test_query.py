@@ -15,6 +15,7 @@ from nextschool.cli._query import typed_variables
 from nextschool.testing import LocalServer
 
 from .conftest import RunMain, assert_one_error_line
+from .test_session import session_file
 
 ROSTER = """
 # Three fields per student, nothing personal.
@@ -181,7 +182,8 @@ def test_several_operations_need_one_chosen(logged_in: LocalServer, run_main: Ru
 def test_a_revoked_token_is_renewed_transparently_and_saved(
     logged_in: LocalServer, run_main: RunMain, config_dir: Path
 ) -> None:
-    tokens_before = (config_dir / "tokens.json").read_bytes()
+    tokens_file = session_file(config_dir, logged_in.url)
+    tokens_before = tokens_file.read_bytes()
     logged_in.controls.revoke_access_tokens()
 
     outcome = run_main("query", "query { visitStats { total } }")
@@ -190,7 +192,7 @@ def test_a_revoked_token_is_renewed_transparently_and_saved(
     assert json.loads(outcome.out)["visitStats"]["total"] > 0
     assert logged_in.counters.refreshes == 1
     assert logged_in.counters.unauthenticated_responses == 1
-    assert (config_dir / "tokens.json").read_bytes() != tokens_before
+    assert tokens_file.read_bytes() != tokens_before
 
 
 def test_not_logged_in_is_an_auth_error(nextschool_server: LocalServer, run_main: RunMain) -> None:

@@ -22,3 +22,6 @@ class AdviserScreenStatsAdviserScreenStats(BaseModel):
     total_genius: Optional[int] = Field(alias="totalGenius")
     total_academic_special: Optional[int] = Field(alias="totalAcademicSpecial")
     total_activity_special: Optional[int] = Field(alias="totalActivitySpecial")
+
+    def __repr_name__(self) -> str:
+        return "AdviserScreenStats"

@@ -25,3 +25,6 @@ class AdviserScreensAdviserScreens(BaseModel):
     screen_id: Optional[int] = Field(alias="screenId")
     screened_at: Optional[str] = Field(alias="screenedAt")
     overall: Optional[str]
+
+    def __repr_name__(self) -> str:
+        return "AdviserScreenRow"

@@ -22,5 +22,8 @@ class LoginLogin(BaseModel):
     )
     user: "LoginLoginUser"
 
+    def __repr_name__(self) -> str:
+        return "LoginResult"
+
 
 LoginLoginUser = AuthUserFields

@@ -18,3 +18,6 @@ class RefreshTokenRefreshToken(BaseModel):
     expires_in: Annotated[int, BeforeValidator(lenient_expires_in)] = Field(
         alias="expiresIn"
     )
+
+    def __repr_name__(self) -> str:
+        return "RefreshResult"

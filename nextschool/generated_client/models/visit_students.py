@@ -24,3 +24,6 @@ class VisitStudentsVisitStudents(BaseModel):
     visited_at: Optional[str] = Field(alias="visitedAt")
     overall: Optional[str]
     overall_text: Optional[str] = Field(alias="overallText")
+
+    def __repr_name__(self) -> str:
+        return "VisitStudentRow"
