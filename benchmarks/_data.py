@@ -62,13 +62,28 @@ def student_row(index: int, rng: random.Random) -> dict[str, Any]:
     }
 
 
+def student_rows(count: int) -> list[dict[str, Any]]:
+    rng = random.Random(2567)
+    return [student_row(i, rng) for i in range(count)]
+
+
 def students_response(count: int) -> bytes:
     """The body the API sends for `students(limit: count)`, compact like the server's."""
-    rng = random.Random(2567)
-    rows = [student_row(i, rng) for i in range(count)]
-    return json.dumps(
-        {"data": {"students": rows}}, ensure_ascii=False, separators=(",", ":")
-    ).encode()
+    return _compact({"data": {"students": student_rows(count)}})
+
+
+def students_error_response(count: int) -> bytes:
+    """`students(limit: count)` answered with its rows and an error: partial data."""
+    error = {
+        "message": "Visit record unavailable",
+        "path": ["students", count - 1, "visit"],
+        "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+    }
+    return _compact({"data": {"students": student_rows(count)}, "errors": [error]})
+
+
+def _compact(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def fake_access_token(lifetime: float = 3600.0) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import subprocess
 import sys
@@ -56,9 +57,16 @@ def server_process(
     cert_file: Path | None = None,
     key_file: Path | None = None,
     access_token_ttl: float | None = None,
+    students: int | None = None,
 ) -> Iterator[ServerProcess]:
-    """Start the server in a child process and stop it afterwards."""
+    """Start the server in a child process and stop it afterwards.
+
+    `students` makes the demo school that large, by repeating its students
+    under new ids.
+    """
     command = [sys.executable, "-m", "benchmarks._server"]
+    if students is not None:
+        command += ["--students", str(students)]
     if cert_file is not None and key_file is not None:
         command += ["--cert", str(cert_file), "--key", str(key_file)]
     if access_token_ttl is not None:
@@ -110,6 +118,18 @@ def _answer_commands(state: Any, commands: IO[str], replies: IO[str]) -> None:
         replies.flush()
 
 
+def _grow_demo_school(state: Any, count: int) -> None:
+    schools = state.seed.schools
+    world = schools[1]
+    seeded = world.students
+    first_id = max(s.id for school in schools.values() for s in school.students) + 1
+    grown = [
+        dataclasses.replace(seeded[n % len(seeded)], id=first_id + n, code=f"B{n:06d}")
+        for n in range(max(0, count - len(seeded)))
+    ]
+    schools[1] = dataclasses.replace(world, students=(*seeded, *grown)[:count])
+
+
 def main() -> None:
     from nextschool.testing import ServerSettings, create_app
     from nextschool.testing.server import bind_socket, make_uvicorn_server
@@ -118,9 +138,12 @@ def main() -> None:
     parser.add_argument("--cert")
     parser.add_argument("--key")
     parser.add_argument("--access-token-ttl", type=float, default=ServerSettings.access_token_ttl)
+    parser.add_argument("--students", type=int)
     args = parser.parse_args()
     settings = ServerSettings(rate_limits=False, access_token_ttl=args.access_token_ttl)
     app, state = create_app(settings)
+    if args.students is not None:
+        _grow_demo_school(state, args.students)
     sock = bind_socket("127.0.0.1", 0)
     port = sock.getsockname()[1]
     server = make_uvicorn_server(app, ssl_certfile=args.cert, ssl_keyfile=args.key)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from ._timing import RatioStats
 
 PASS = "PASS"
 MISS = "MISS"
@@ -17,6 +20,7 @@ class Comparison:
     ratio: str
     target: str = "-"
     verdict: str = INFO
+    rounds: str = ""  # min and spread of the per-round ratios; rounds that met the target
 
 
 @dataclass(frozen=True)
@@ -32,7 +36,7 @@ class Row:
         return any(c.verdict == MISS for c in self.comparisons)
 
 
-HEADERS = ("#", "What", "Ours", "Baseline", "Ratio", "Target", "Result")
+HEADERS = ("#", "What", "Ours", "Baseline", "Ratio", "Rounds", "Target", "Result")
 
 
 def _lines(rows: list[Row]) -> list[tuple[str, ...]]:
@@ -47,6 +51,7 @@ def _lines(rows: list[Row]) -> list[tuple[str, ...]]:
                     row.ours if first else "",
                     comparison.baseline,
                     comparison.ratio,
+                    comparison.rounds or "-",
                     comparison.target,
                     comparison.verdict,
                 )
@@ -99,3 +104,29 @@ def shown(ratio: float) -> float:
 
 def verdict(ok: bool) -> str:
     return PASS if ok else MISS
+
+
+def compare(
+    baseline: str, stats: RatioStats, *, at_most: float | None = None, below: float | None = None
+) -> Comparison:
+    """A ratio comparison: median of the rounds, their min and spread, and the target.
+
+    `at_most` is a target the median must not exceed, `below` one it must stay
+    under (a margin); either way the rounds that met it are counted.
+    """
+    summary = f"min {times(stats.minimum)}, spread {stats.spread:.2f}"
+    ok: Callable[[float], bool]
+    if at_most is not None:
+        target, ok = f"<= {at_most:.2f}x", (lambda value: value <= at_most)
+    elif below is not None:
+        target, ok = f"< {below:.2f}x", (lambda value: value < below)
+    else:
+        return Comparison(baseline, times(stats.median), rounds=summary)
+    met = f"{stats.met(ok)}/{len(stats.rounds)} met"
+    return Comparison(
+        baseline,
+        times(stats.median),
+        target,
+        verdict(ok(shown(stats.median))),
+        f"{summary}, {met}",
+    )

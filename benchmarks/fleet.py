@@ -84,7 +84,7 @@ def run(*, quick: bool = False) -> list[Row]:
     if redis_server_path() is None:
         ours = "Redis: not run (redis-server is not installed)"
         comparisons[0] = Comparison(comparisons[0].baseline, "0 vs 0 (not run)")
-        return [Row("7", what, ours, tuple(comparisons))]
+        return [Row("8", what, ours, tuple(comparisons))]
     with run_redis_server() as redis:
         shared = _fleet("redis", processes, duration, redis_url=redis.url)
     comparisons[0] = Comparison(
@@ -94,4 +94,4 @@ def run(*, quick: bool = False) -> list[Row]:
         verdict(_meets_target(shared, rate_limited=True)),
     )
     ours = f"Redis (store + limiter): {_describe(shared)}"
-    return [Row("7", what, ours, tuple(comparisons))]
+    return [Row("8", what, ours, tuple(comparisons))]

@@ -49,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--strict", action="store_true", help="exit with status 1 if any target is missed"
     )
+    parser.add_argument(
+        "--only", metavar="1,5,...", help="run only these row groups (default: all seven)"
+    )
     args = parser.parse_args(argv)
     missing = _missing()
     if missing:
@@ -60,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     from benchmarks import (
+        export_memory,
         fleet,
         import_time,
         overhead,
@@ -85,8 +89,12 @@ def main(argv: list[str] | None = None) -> int:
             ("4 token lifetime", lambda: token_lifetime.run(quick=args.quick)),
             ("5 parsing 10,000 students", lambda: parsing.run(quick=args.quick)),
             ("6 import time", lambda: import_time.run(quick=args.quick)),
-            ("7 fleet: naive, file, Redis", lambda: fleet.run(quick=args.quick)),
+            ("7 export memory", lambda: export_memory.run(quick=args.quick)),
+            ("8 fleet: naive, file, Redis", lambda: fleet.run(quick=args.quick)),
         ]
+        if args.only:
+            wanted = set(args.only.split(","))
+            steps = [(label, step) for label, step in steps if label.split()[0] in wanted]
         for label, step in steps:
             step_started = time.perf_counter()
             print(f"running {label} ...", end="", file=sys.stderr, flush=True)
@@ -95,10 +103,13 @@ def main(argv: list[str] | None = None) -> int:
 
     elapsed = time.perf_counter() - started
     mode = "quick run (rough numbers)" if args.quick else "full run"
+    if args.only:
+        mode += f" of rows {args.only}"
     print(f"nextschool benchmarks, {mode}: {_versions()}")
     print(
-        "Ratio: our time / the baseline's (below 1.00x we are faster), "
-        "the median over interleaved turns.\n"
+        "Ratio: our time / the baseline's (below 1.00x we are faster), the median of the\n"
+        "per-round ratios of interleaved turns. Rounds: the lowest round ratio, the spread\n"
+        "(highest - lowest) and how many rounds met the target.\n"
     )
     print(render_markdown(rows) if args.markdown else render_text(rows))
     print(f"\nFinished in {elapsed:.0f} s.")

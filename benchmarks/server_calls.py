@@ -23,7 +23,7 @@ from nextschool.testing import DEMO_PASSWORD, DEMO_USERNAME
 from . import docs_pattern
 from ._contenders import LIMIT, VARIABLES, raw_httpx_async, raw_httpx_sync
 from ._server import server_process
-from ._table import Comparison, Row, rate, shown, times, verdict
+from ._table import Row, compare, rate
 from ._timing import Timings, async_batch, measure, sync_batch, warm_up
 from ._tls import Certificate
 
@@ -111,25 +111,21 @@ def run(*, quick: bool, certificate: Certificate) -> list[Row]:
 
 def _row(number: str, what: str, timings: Timings, mode: str, docs_target: float) -> Row:
     ours, raw = f"sdk_{mode}", f"raw_{mode}"
-    against_raw = timings.ratio(ours, raw)
-    against_docs = timings.ratio(ours, "docs")
     raw_label = "raw httpx, keep-alive" if mode == "sync" else "raw httpx async, keep-alive"
     return Row(
         number,
         what,
         rate(timings.rate(ours)),
         (
-            Comparison(
+            compare(
                 f"{raw_label}: {rate(timings.rate(raw))}",
-                times(against_raw),
-                f"<= {TARGET_RAW:.2f}x",
-                verdict(shown(against_raw) <= TARGET_RAW),
+                timings.ratio(ours, raw),
+                at_most=TARGET_RAW,
             ),
-            Comparison(
+            compare(
                 f"docs (requests.post per call): {rate(timings.rate('docs'))}",
-                times(against_docs),
-                f"< {docs_target:.2f}x",
-                verdict(shown(against_docs) < docs_target),
+                timings.ratio(ours, "docs"),
+                below=docs_target,
             ),
         ),
     )

@@ -7,6 +7,8 @@ async with AsyncNextSchool(username="...", password="...") as client:
         print(student.full_name, student.classroom_name)
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._constants import PRODUCTION_URL, SANDBOX_URL
 from ._exceptions import (
     APIConnectionError,
@@ -32,8 +34,6 @@ from ._redis import RedisRateLimiter, RedisTokenStore
 from ._urls import PlainHTTPWarning
 from ._version import __version__
 from .auth import (
-    AsyncBaseClient,
-    AsyncNextSchool,
     BaseClient,
     FileTokenStore,
     MemoryTokenStore,
@@ -44,6 +44,9 @@ from .auth import (
 )
 
 configure_logging_from_env()
+
+if TYPE_CHECKING:
+    from .auth import AsyncBaseClient, AsyncNextSchool
 
 __all__ = [
     "PRODUCTION_URL",
@@ -80,3 +83,19 @@ __all__ = [
     "TokenStore",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The async client brings asyncio and the generated async client with it;
+    # it loads on first use, so programs that only use NextSchool never pay.
+    if name in ("AsyncBaseClient", "AsyncNextSchool"):
+        from . import auth
+
+        value = getattr(auth, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

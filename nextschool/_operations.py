@@ -12,7 +12,7 @@ import re
 import pydantic
 
 from .generated_client import models
-from .generated_client.async_client import operations
+from .generated_client.sync_client import operations  # the same documents as the async one
 
 _OPERATION_NAME = re.compile(r"^\s*(?:query|mutation)\s+(\w+)")
 

@@ -3,7 +3,9 @@
 The fast path validates the body straight into the operation's pydantic model
 in one pass (`model_validate_json` on an envelope), so a successful call decodes
 its JSON once. Anything unusual takes the slow path, which decodes the body with
-`json` and classifies it into the exception hierarchy.
+`json` and classifies it into the exception hierarchy. A body that names
+`errors` goes there first, before any of its data is validated: an error answer
+costs one `json` decode however much partial data it carries.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ._exceptions import (
     RateLimitError,
     SessionExpiredError,
 )
+from ._gc import gc_held_for
 from ._json import json_array, json_object
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
@@ -81,16 +84,27 @@ def parse_response(
     model: type[pydantic.BaseModel] | None,
 ) -> GraphQLResult:
     """Return the operation's data, or raise the matching `APIError`."""
-    if model is not None and 200 <= status_code < 300:
-        try:
-            envelope = _envelope_for(model).model_validate_json(content)
-        except (pydantic.ValidationError, RecursionError):
-            pass  # malformed or unexpected: the slow path says what is wrong
-        else:
-            data = getattr(envelope, "data", None)
-            if data is not None and not getattr(envelope, "errors", None):
-                return GraphQLResult(status_code, data)
-    return _parse_slowly(operation, status_code, headers, content, model)
+    with gc_held_for(len(content)):
+        if model is not None and 200 <= status_code < 300 and not may_carry_errors(content):
+            try:
+                envelope = _envelope_for(model).model_validate_json(content)
+            except (pydantic.ValidationError, RecursionError):
+                pass  # malformed or unexpected: the slow path says what is wrong
+            else:
+                data = getattr(envelope, "data", None)
+                if data is not None and not getattr(envelope, "errors", None):
+                    return GraphQLResult(status_code, data)
+        return _parse_slowly(operation, status_code, headers, content, model)
+
+
+def may_carry_errors(content: bytes) -> bool:
+    """Whether the body may hold an `errors` member: then it is classified first.
+
+    A string value "errors" in the data makes a false positive, which only
+    costs the slower decode; an escaped key (`"error\\u0073"`) is caught after
+    validation, as before.
+    """
+    return b'"errors"' in content
 
 
 def _parse_slowly(

@@ -46,7 +46,7 @@ from ._core import (
     deadline_exceeded,
 )
 from ._event_loop import check_move, close_with_running_loop
-from ._flow import ObtainToken, SendRequest, Sleep, call_flow, log_wait
+from ._flow import FailedAttempt, ObtainToken, SendRequest, Sleep, call_flow, log_wait
 from ._http import check_max_response_bytes, send_async
 from ._shared import hold_in_thread
 from ._store import MemoryTokenStore, TokenStore
@@ -204,11 +204,22 @@ class AsyncBaseClient(ClientCore):
         if asyncio.get_running_loop() is not self._loop:
             await self._serve_running_loop()
         request = self._prepare(query, operation_name, variables, kwargs)
+        first_attempt = None
+        fresh, token = self._fresh_token(request)
+        # A rate limiter needs its slot before each send: only the flow takes it.
+        if fresh and self._rate_limiter is None:
+            # The common case, sent without the call flow's machinery; a
+            # failure hands over to the flow, which carries on from it.
+            try:
+                return await self._send(request, token)
+            except NextSchoolError as error:
+                first_attempt = FailedAttempt(token, error)
         flow = call_flow(
             authenticated=request.authenticated,
             is_mutation=request.is_mutation,
             retry=self._retry,
             deadline_at=request.deadline_at,
+            first_attempt=first_attempt,
         )
         result: GraphQLResult = await self._drive(flow, request, request.deadline_at)
         return result
@@ -478,8 +489,11 @@ class AsyncNextSchool(AsyncBaseClient, GeneratedAsyncClient):
         offset = 0
         while True:
             page = await fetch(limit=page_size, offset=offset, **filters)
+            count = len(page)
             for row in page:
                 yield row
-            if len(page) < page_size:
+            # Released before the next request: at most one page of rows alive.
+            del page
+            if count < page_size:
                 return
-            offset += len(page)
+            offset += count

@@ -45,6 +45,7 @@ from ._tokens import Clock, Credentials, StoredTokens, TokenManager, TokenSet
 LOGIN_BUDGET_OPERATIONS = frozenset({"Login", "RefreshToken"})
 TokensChangedHook = Callable[[StoredTokens | None], None | Awaitable[None]]
 USER_AGENT = f"nextschool-python/{__version__}"
+JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 
 
 @dataclass(frozen=True)
@@ -192,8 +193,24 @@ class ClientCore:
             deadline_at=None if deadline is None else time.monotonic() + deadline,
         )
 
+    def _fresh_token(self, request: PreparedRequest) -> tuple[bool, TokenSet | None]:
+        """Whether `request` can go out now without the call flow, and with which token.
+
+        True for an operation without a bearer token, or when the current
+        token needs no renewal: exactly when the flow's first step would send
+        at once.
+        """
+        if not request.authenticated:
+            return True, None
+        current = self._tokens.current
+        if current is None or self._tokens.renewal_needed(None):
+            return False, None
+        return True, current
+
     def _headers(self, request: PreparedRequest, token: TokenSet | None) -> dict[str, str]:
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        # The SDK's own client carries the constant headers from its creation;
+        # a caller's client keeps its own, so they go with every request.
+        headers = {} if self._owns_http_client else dict(JSON_HEADERS)
         extra = request.http_options.get("headers")
         if extra:
             headers.update(extra)
@@ -453,7 +470,7 @@ def http_client_options(timeout: float | httpx.Timeout | None) -> dict[str, Any]
     return {
         "timeout": build_timeout(timeout),
         "limits": DEFAULT_CONNECTION_LIMITS,
-        "headers": {"User-Agent": USER_AGENT},
+        "headers": {"User-Agent": USER_AGENT, **JSON_HEADERS},
     }
 
 

@@ -87,6 +87,19 @@ CallFlow = Generator[Step, Any, GraphQLResult]
 
 
 @dataclass(frozen=True)
+class FailedAttempt:
+    """A first attempt the client already sent on its own, with `token`, and its error.
+
+    A client may send a call whose token is fresh without starting a flow; if
+    that attempt fails, the flow takes over as if it had sent it itself, so
+    renewals, retries and their bounds are exactly those of any other call.
+    """
+
+    token: TokenSet | None
+    error: NextSchoolError
+
+
+@dataclass(frozen=True)
 class RetryPolicy:
     """Bounded retries for rate limits, connection errors and 5xx.
 
@@ -131,6 +144,7 @@ def call_flow(
     retry: RetryPolicy,
     deadline_at: float | None = None,
     clock: Callable[[], float] = time.monotonic,
+    first_attempt: FailedAttempt | None = None,
 ) -> CallFlow:
     """Send one operation: obtain a token, send, retry within bounds.
 
@@ -138,13 +152,22 @@ def call_flow(
     re-send; a second rejection is raised. Ordinary retries are counted apart
     from that single auth retry. A retry whose wait would end past the call's
     deadline is not attempted: the error that asked for it is raised at once.
+    With `first_attempt`, the flow starts from that failed attempt instead of
+    sending its own first one.
     """
     rejected: TokenSet | None = None
     auth_retried = False
     attempt = 0
+    sent = first_attempt
     while True:
-        token = (yield ObtainToken(rejected)) if authenticated else None
+        if sent is not None:
+            token = sent.token
+        else:
+            token = (yield ObtainToken(rejected)) if authenticated else None
         try:
+            if sent is not None:
+                failure, sent = sent.error, None
+                raise failure
             result: GraphQLResult = yield SendRequest(token)
         except AuthenticationError as error:
             # Only a refused token is worth renewing; InvalidCredentialsError

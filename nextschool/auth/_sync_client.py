@@ -45,7 +45,7 @@ from ._core import (
     TokensChangedHook,
     deadline_exceeded,
 )
-from ._flow import ObtainToken, SendRequest, Sleep, call_flow, log_wait
+from ._flow import FailedAttempt, ObtainToken, SendRequest, Sleep, call_flow, log_wait
 from ._http import check_max_response_bytes, send
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
@@ -191,11 +191,22 @@ class BaseClient(ClientCore):
         operations and the `data` dict for any other document.
         """
         request = self._prepare(query, operation_name, variables, kwargs)
+        first_attempt = None
+        fresh, token = self._fresh_token(request)
+        # A rate limiter needs its slot before each send: only the flow takes it.
+        if fresh and self._rate_limiter is None:
+            # The common case, sent without the call flow's machinery; a
+            # failure hands over to the flow, which carries on from it.
+            try:
+                return self._send(request, token)
+            except NextSchoolError as error:
+                first_attempt = FailedAttempt(token, error)
         flow = call_flow(
             authenticated=request.authenticated,
             is_mutation=request.is_mutation,
             retry=self._retry,
             deadline_at=request.deadline_at,
+            first_attempt=first_attempt,
         )
         result: GraphQLResult = self._drive(flow, request, request.deadline_at)
         return result
@@ -417,7 +428,10 @@ class NextSchool(BaseClient, GeneratedSyncClient):
         offset = 0
         while True:
             page = fetch(limit=page_size, offset=offset, **filters)
+            count = len(page)
             yield from page
-            if len(page) < page_size:
+            # Released before the next request: at most one page of rows alive.
+            del page
+            if count < page_size:
                 return
-            offset += len(page)
+            offset += count

@@ -83,10 +83,16 @@ def list_rows(
         progress = Progress(ctx.stderr, enabled=not args.quiet)
         count = 0
         rows = iterate_all(page_size=args.page_size, **filters)
-        for number, page in enumerate(batched(rows, args.page_size), start=1):
+        # Written rows go before the next page is fetched, so one page is alive
+        # at a time. (Not enumerate(): its reused result tuple would keep the
+        # previous page alive.)
+        number = 0
+        for page in batched(rows, args.page_size):
+            number += 1  # noqa: SIM113
             writer.write(page)
             count += len(page)
             progress.page(count, number)
+            del page
         progress.done(count)
     else:
         paging = {"limit": args.limit, "offset": args.offset}

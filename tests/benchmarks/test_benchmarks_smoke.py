@@ -18,7 +18,10 @@ REPO = Path(__file__).resolve().parents[2]
 RUN = REPO / "benchmarks" / "run.py"
 BENCHMARK_DEPENDENCIES = ("gql", "requests", "cryptography")
 MISSING = [name for name in BENCHMARK_DEPENDENCIES if importlib.util.find_spec(name) is None]
-EXPECTED_ROWS = ["1a", "1b", "2a", "2b", "2c", "2d", "3a", "3b", "4a", "4b", "5a", "5b", "6", "7"]
+EXPECTED_ROWS = [
+    *("1a", "1b", "1c", "1d", "2a", "2b", "2c", "2d", "3a", "3b", "4a", "4b"),
+    *("5a", "5b", "5c", "5d", "6a", "6b", "7", "8"),
+]
 RESULTS = ("PASS", "MISS", "info")
 
 pytestmark = pytest.mark.skipif(
@@ -71,13 +74,24 @@ def test_every_comparison_has_a_ratio_and_a_result(
     assert len(lines) > len(EXPECTED_ROWS)  # most rows compare with several baselines
     for line in lines:
         assert line.rstrip().endswith(RESULTS), line
-        assert re.search(r"\d+\.\d\dx| vs \d+", line), line
+        assert re.search(r"\d+\.\d\dx| vs \d+|[+-]\d+\.\d MiB", line), line
 
 
 @pytest.mark.timeout(300)
 def test_targets_carry_a_verdict(quick_run: subprocess.CompletedProcess[str]) -> None:
     # Rows with a target say PASS or MISS; rows without one say "info".
     for line in _table_lines(quick_run.stdout):
-        has_target = re.search(r"<=? \d|1 refresh per storm|0 expired-token", line)
+        has_target = re.search(r"<=? \+?\d|1 refresh per storm|0 expired-token", line)
         verdict = line.split()[-1]
         assert verdict in (("PASS", "MISS") if has_target else ("info",)), line
+
+
+@pytest.mark.timeout(300)
+def test_ratio_rows_report_their_rounds(quick_run: subprocess.CompletedProcess[str]) -> None:
+    # Interleaved rows give the lowest round and the spread; targets count the rounds met.
+    lines = _table_lines(quick_run.stdout)
+    rounds = [line for line in lines if re.search(r"min \d+\.\d\dx, spread \d+\.\d\d", line)]
+    assert len(rounds) >= 20
+    for line in rounds:
+        if line.rstrip().endswith(("PASS", "MISS")):
+            assert re.search(r"\d+/\d+ met", line), line

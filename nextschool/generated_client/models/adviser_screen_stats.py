@@ -29,6 +29,3 @@ class AdviserScreenStatsAdviserScreenStats(BaseModel):
 
     def __repr_name__(self) -> str:
         return "AdviserScreenStats"
-
-
-AdviserScreenStats.model_rebuild()

@@ -32,6 +32,3 @@ class AdviserScreensAdviserScreens(BaseModel):
 
     def __repr_name__(self) -> str:
         return "AdviserScreenRow"
-
-
-AdviserScreens.model_rebuild()

@@ -16,4 +16,3 @@ class EqTemplate(BaseModel):
 
 
 EqTemplateEqTemplate = QuestionnaireTemplateFields
-EqTemplate.model_rebuild()

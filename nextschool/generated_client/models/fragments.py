@@ -149,11 +149,3 @@ class TeacherFieldsVisitSummary(VisitStatsFields):
 
     def __repr_name__(self) -> str:
         return "TeacherVisitSummary"
-
-
-AuthUserFields.model_rebuild()
-QuestionnaireTemplateFields.model_rebuild()
-StudentVisitFields.model_rebuild()
-StudentFields.model_rebuild()
-VisitStatsFields.model_rebuild()
-TeacherFields.model_rebuild()

@@ -31,5 +31,3 @@ class LoginLogin(BaseModel):
 
 
 LoginLoginUser = AuthUserFields
-Login.model_rebuild()
-LoginLogin.model_rebuild()

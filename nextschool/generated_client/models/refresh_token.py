@@ -25,6 +25,3 @@ class RefreshTokenRefreshToken(BaseModel):
 
     def __repr_name__(self) -> str:
         return "RefreshResult"
-
-
-RefreshToken.model_rebuild()

@@ -16,4 +16,3 @@ class SdqTemplate(BaseModel):
 
 
 SdqTemplateSdqTemplate = QuestionnaireTemplateFields
-SdqTemplate.model_rebuild()

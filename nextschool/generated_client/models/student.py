@@ -14,4 +14,3 @@ class Student(BaseModel):
 
 
 StudentStudent = StudentFields
-Student.model_rebuild()

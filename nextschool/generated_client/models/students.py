@@ -12,4 +12,3 @@ class Students(BaseModel):
 
 
 StudentsStudents = StudentFields
-Students.model_rebuild()

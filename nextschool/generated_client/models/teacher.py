@@ -14,4 +14,3 @@ class Teacher(BaseModel):
 
 
 TeacherTeacher = TeacherFields
-Teacher.model_rebuild()

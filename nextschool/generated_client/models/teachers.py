@@ -12,4 +12,3 @@ class Teachers(BaseModel):
 
 
 TeachersTeachers = TeacherFields
-Teachers.model_rebuild()

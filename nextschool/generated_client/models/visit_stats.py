@@ -16,4 +16,3 @@ class VisitStats(BaseModel):
 
 
 VisitStatsVisitStats = VisitStatsFields
-VisitStats.model_rebuild()

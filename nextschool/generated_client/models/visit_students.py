@@ -31,6 +31,3 @@ class VisitStudentsVisitStudents(BaseModel):
 
     def __repr_name__(self) -> str:
         return "VisitStudentRow"
-
-
-VisitStudents.model_rebuild()
