@@ -19,7 +19,7 @@ pytest users can enable the fixtures with
 from __future__ import annotations
 
 from nextschool.testing.app import NextSchoolApp, ServerState, create_app
-from nextschool.testing.controls import ServerControls
+from nextschool.testing.controls import HeldRequests, ServerControls
 from nextschool.testing.counters import CountersSnapshot, ServerCounters
 from nextschool.testing.server import IssuedTokens, LocalServer, run_local_server
 from nextschool.testing.settings import (
@@ -40,6 +40,7 @@ __all__ = [
     "OTHER_SCHOOL_PASSWORD",
     "OTHER_SCHOOL_USERNAME",
     "CountersSnapshot",
+    "HeldRequests",
     "IssuedTokens",
     "LocalServer",
     "NextSchoolApp",
