@@ -1,7 +1,9 @@
 """Set-up and checks for working on the SDK. Needs only Python 3.10+ and pip.
 
     python dev.py demo    # the SDK against a local NextSchool server, offline
-    python dev.py test    # regeneration check, ruff, mypy --strict, pytest
+    python dev.py test    # regeneration check, ruff, mypy --strict, pytest,
+                          # and a quick mutation run over one small module
+    python dev.py mutate [module ...]   # mutation scores of the core modules
 
 Both create `.venv` on first use and install the pinned tools into it.
 """
@@ -64,9 +66,14 @@ def test() -> None:
     run(PYTHON, "-m", "ruff", "format", "--check", ".")
     run(PYTHON, "-m", "mypy")
     run(PYTHON, "-m", "pytest", *sys.argv[2:])
+    run(PYTHON, "scripts/mutate.py", "--quick")
 
 
-COMMANDS = {"demo": demo, "test": test}
+def mutate() -> None:
+    run(PYTHON, "scripts/mutate.py", *sys.argv[2:])
+
+
+COMMANDS = {"demo": demo, "test": test, "mutate": mutate}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
