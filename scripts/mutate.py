@@ -24,6 +24,7 @@ import difflib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -99,16 +100,24 @@ def main() -> int:
     log = workdir / "mutmut.log"
     print(f"mutating {', '.join(modules)} against {' '.join(tests)} (log: {log})", flush=True)
     with log.open("w", encoding="utf-8") as out:
-        run = subprocess.run(
+        # Its own process group, so an interrupt stops every forked worker too.
+        mutmut = subprocess.Popen(
             [sys.executable, "-m", "mutmut", "run", "--max-children", str(args.jobs)],
             cwd=workdir,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+            env={"HYPOTHESIS_PROFILE": "mutation", **os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+            start_new_session=True,
         )
-    if run.returncode != 0:
+        try:
+            returncode = mutmut.wait()
+        except BaseException:
+            os.killpg(mutmut.pid, signal.SIGTERM)
+            mutmut.wait()
+            raise
+    if returncode != 0:
         print(log.read_text(encoding="utf-8", errors="replace")[-4000:])
-        print(f"mutmut failed with exit status {run.returncode}")
+        print(f"mutmut failed with exit status {returncode}")
         return 1
 
     results = [_collect(workdir, module, equivalents) for module in modules]
