@@ -153,6 +153,13 @@ class ServerControls:
                     return hold
         return None
 
+    def release_held(self) -> None:
+        """Release every held request and stop holding new ones."""
+        with self._lock:
+            holds, self._holds = self._holds, []
+        for hold in holds:
+            hold.release()
+
     def reset(self) -> None:
         """Clear queued faults, release held requests and restore every knob's default.
 
@@ -160,9 +167,7 @@ class ServerControls:
         """
         with self._lock:
             self._faults.clear()
-            holds, self._holds = self._holds, []
-        for hold in holds:
-            hold.release()
+        self.release_held()
         self.reject_all_tokens = False
         self.auth_failure_status = 200
         self.delay = 0.0

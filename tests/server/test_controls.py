@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import httpx
 import pytest
 
-from nextschool.testing import LocalServer
+from nextschool.testing import LocalServer, ServerSettings, run_local_server
 
 from .helpers import LOGIN, Api
 
@@ -278,3 +278,15 @@ def test_controls_reject_unknown_kinds(nextschool_server: LocalServer) -> None:
     with pytest.raises(ValueError, match="negative"):
         controls.fail_next(-1, "html")
     assert controls.pending_faults == 0
+
+
+def test_stopping_the_server_releases_held_requests() -> None:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with run_local_server(ServerSettings(rate_limits=False)) as server:
+            held = server.controls.hold_next(1)
+            answer = pool.submit(httpx.post, server.url, json={"query": "{ __typename }"})
+            held.wait_until_arrived()
+        assert held.released
+        # Answered or cut off by the shutdown, but not left waiting for the hold.
+        done, _ = wait([answer], timeout=10)
+        assert answer in done
