@@ -127,3 +127,17 @@ def test_a_client_without_credentials_or_tokens_says_how_to_log_in(server: Local
         with pytest.raises(ConfigurationError, match="together"):
             client.login(DEMO_USERNAME)
     assert server.counters.logins == 1
+
+
+def test_a_saved_refresh_token_alone_is_refreshed_before_any_call(server: LocalServer) -> None:
+    issued = server.issue_tokens()
+    with NextSchool(server.url, refresh_token=issued.refresh_token, max_retries=0) as client:
+        assert client.is_authenticated
+        assert client.tokens is not None and not client.tokens.access_token
+        server.controls.fail_next(1, "http_503", operation="RefreshToken")
+        # No access token to fall back on: the failed refresh is the call's error.
+        with pytest.raises(HTTPStatusError):
+            client.students(limit=1)
+        assert server.counters.requests_by_operation.get("Students", 0) == 0
+        assert len(client.students(limit=1)) == 1
+    assert server.counters.requests_by_operation["RefreshToken"] == 2

@@ -7,7 +7,9 @@ so their wording is pinned here, along with what they must never contain.
 from __future__ import annotations
 
 import json
+import logging
 import re
+import secrets
 import socket
 from typing import Any
 
@@ -22,6 +24,7 @@ from nextschool import (
     ConfigurationError,
     GraphQLError,
     HTTPStatusError,
+    InvalidCredentialsError,
     InvalidResponseError,
     NextSchool,
     RateLimitError,
@@ -128,6 +131,17 @@ def test_configuration_error_messages() -> None:
     assert "only-a-password" not in repr(caught.value)
 
 
+def test_an_operation_without_a_name_is_called_request_in_errors() -> None:
+    url = f"http://127.0.0.1:{_closed_port()}/"
+    with (
+        NextSchool(url, access_token="at", max_retries=0) as client,
+        pytest.raises(APIConnectionError) as caught,
+    ):
+        client.execute("{ __typename }")
+    assert str(caught.value) == f"Request failed: ConnectError: could not get a response from {url}"
+    assert caught.value.operation is None
+
+
 def test_not_logged_in_says_how_to_log_in() -> None:
     with NextSchool("http://127.0.0.1:9/") as client, pytest.raises(AuthenticationError) as caught:
         client.students(limit=1)
@@ -185,3 +199,15 @@ def test_timeout_message_names_the_operation_and_the_kind(server: LocalServer) -
         held.release()
     assert str(caught.value) == "Students timed out (ReadTimeout)"
     assert caught.value.operation == "Students"
+
+
+def test_a_password_given_to_login_is_masked_in_the_sdk_logs(
+    server: LocalServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    password = f"wrong-{secrets.token_hex(8)}"
+    with NextSchool(server.url) as client, pytest.raises(InvalidCredentialsError):
+        client.login(DEMO_USERNAME, password)
+    caplog.set_level(logging.INFO, logger="nextschool")
+    logging.getLogger("nextschool").info("echoing %s", password)
+    assert password not in caplog.text
+    assert "echoing [redacted]" in caplog.text

@@ -220,3 +220,22 @@ def test_restore_takes_the_jwt_expiry_on_the_wall_clock() -> None:
     assert current is not None
     assert current.expires_at == pytest.approx(1300.0)
     assert current.refresh_at == pytest.approx(1240.0)
+
+
+def test_a_waiter_behind_a_second_failed_renewal_shares_that_failure() -> None:
+    clock = FakeClock()
+    tokens = manager(clock)
+    tokens.adopt_login(login_payload(), clock.now)
+    first = HTTPStatusError("HTTP 503", status_code=503)
+    flow = tokens.renew(proactive=False)
+    next(flow)
+    with pytest.raises(HTTPStatusError):
+        flow.throw(first)
+    waiting = tokens.renewal_ticket()  # queued behind the second renewal
+    assert tokens.failure_since(waiting) is None
+    second = HTTPStatusError("HTTP 502", status_code=502)
+    flow = tokens.renew(proactive=False)
+    next(flow)
+    with pytest.raises(HTTPStatusError):
+        flow.throw(second)
+    assert tokens.failure_since(waiting) is second
