@@ -121,3 +121,62 @@ def _is_result_model_import(node: ast.ImportFrom) -> bool:
 
 def _is_all(node: ast.Assign) -> bool:
     return any(isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets)
+
+
+# Fields holding a lifetime in seconds. A server may send them as 0, `true`,
+# NaN or a string; they are validated leniently so such a value never fails a
+# login, and the token logic decides what to schedule with instead.
+LIFETIME_FIELD_NAMES = frozenset({"expiresIn"})
+# Relative to the generated models package (nextschool.generated_client.models):
+# a relative import sorts the same wherever the code is generated.
+LIFETIME_VALIDATOR_MODULE = "_lifetimes"
+LIFETIME_VALIDATOR_LEVEL = 3
+LIFETIME_VALIDATOR = "lenient_expires_in"
+
+
+class LenientLifetimePlugin(Plugin):
+    def generate_result_field(
+        self,
+        field_implementation: ast.AnnAssign,
+        operation_definition: ExecutableDefinitionNode,
+        field: FieldNode,
+    ) -> ast.AnnAssign:
+        annotation = field_implementation.annotation
+        if (
+            field.name.value in LIFETIME_FIELD_NAMES
+            and isinstance(annotation, ast.Name)
+            and annotation.id == "int"
+        ):
+            field_implementation.annotation = ast.Subscript(
+                value=ast.Name(id="Annotated", ctx=ast.Load()),
+                slice=ast.Tuple(
+                    elts=[
+                        ast.Name(id="int", ctx=ast.Load()),
+                        ast.Call(
+                            func=ast.Name(id="BeforeValidator", ctx=ast.Load()),
+                            args=[ast.Name(id=LIFETIME_VALIDATOR, ctx=ast.Load())],
+                            keywords=[],
+                        ),
+                    ],
+                    ctx=ast.Load(),
+                ),
+                ctx=ast.Load(),
+            )
+        return field_implementation
+
+    def generate_result_types_module(
+        self, module: ast.Module, operation_definition: ExecutableDefinitionNode
+    ) -> ast.Module:
+        if LIFETIME_VALIDATOR in ast.unparse(module):
+            module.body[:0] = [
+                ast.ImportFrom(module="typing", names=[ast.alias(name="Annotated")], level=0),
+                ast.ImportFrom(
+                    module="pydantic", names=[ast.alias(name="BeforeValidator")], level=0
+                ),
+                ast.ImportFrom(
+                    module=LIFETIME_VALIDATOR_MODULE,
+                    names=[ast.alias(name=LIFETIME_VALIDATOR)],
+                    level=LIFETIME_VALIDATOR_LEVEL,
+                ),
+            ]
+        return module

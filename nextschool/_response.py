@@ -211,13 +211,15 @@ def classify_errors(
         "data": data,
     }
     codes = {error.code for error in errors}
-    messages = {error.message for error in errors}
+    messages = {_normalized(error.message) for error in errors}
+    # Checked before the code and the status: the API may send these two
+    # message-only errors with HTTP 401 too, and they are final.
+    if _normalized(INVALID_CREDENTIALS_MESSAGE) in messages:
+        return InvalidCredentialsError(message, **common)
+    if _normalized(INVALID_REFRESH_TOKEN_MESSAGE) in messages:
+        return SessionExpiredError(message, **common)
     if UNAUTHENTICATED in codes or status_code == 401:
         return AuthenticationError(message, **common)
-    if INVALID_CREDENTIALS_MESSAGE in messages:
-        return InvalidCredentialsError(message, **common)
-    if INVALID_REFRESH_TOKEN_MESSAGE in messages:
-        return SessionExpiredError(message, **common)
     if RATE_LIMITED in codes:
         retry_after = next(
             (
@@ -231,6 +233,10 @@ def classify_errors(
     if FORBIDDEN in codes:
         return ForbiddenError(message, **common)
     return GraphQLError(message, **common)
+
+
+def _normalized(message: str) -> str:
+    return message.strip().rstrip(".").strip().casefold()
 
 
 def parse_retry_after(value: object) -> float | None:

@@ -3,8 +3,10 @@ request encoding, response decoding, token bookkeeping and logging."""
 
 from __future__ import annotations
 
+import math
 import os
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -47,6 +49,8 @@ class PreparedRequest:
     authenticated: bool
     is_mutation: bool
     http_options: Mapping[str, Any]
+    # On the time.monotonic clock; None: no overall limit.
+    deadline_at: float | None
 
 
 class ClientCore:
@@ -54,6 +58,10 @@ class ClientCore:
 
     url: str
     _unset: object
+
+    def _after_fork(self) -> None:
+        """In a forked child: a connection pool and locks of its own; tokens stay."""
+        raise NotImplementedError
 
     def _setup(
         self,
@@ -64,15 +72,18 @@ class ClientCore:
         access_token: str | None,
         refresh_token: str | None,
         max_retries: int,
+        deadline: float | None,
         token_store: TokenStore | None,
         on_tokens_changed: TokensChangedHook | None,
         clock: Clock,
         wall_clock: Clock,
     ) -> None:
         self.url = _resolve_url(url)
+        _live_clients.add(self)
         username, password = _resolve_credentials(username, password)
         if max_retries < 0:
             raise ConfigurationError("max_retries must be 0 or more")
+        self._deadline = check_deadline(deadline)
         credentials = Credentials(username, password) if username and password else None
         if credentials is not None:
             register_secret(credentials.password)
@@ -132,6 +143,11 @@ class ClientCore:
             payload["variables"] = {
                 name: value for name, value in variables.items() if value is not self._unset
             }
+        deadline = (
+            check_deadline(http_options.pop("deadline"))
+            if "deadline" in http_options
+            else self._deadline
+        )
         return PreparedRequest(
             operation=operation_name,
             body=pydantic_core.to_json(payload, by_alias=True),
@@ -139,6 +155,7 @@ class ClientCore:
             authenticated=operation_name not in AUTH_OPERATIONS,
             is_mutation=query.lstrip().startswith("mutation"),
             http_options=http_options,
+            deadline_at=None if deadline is None else time.monotonic() + deadline,
         )
 
     def _headers(self, request: PreparedRequest, bearer: str | None) -> dict[str, str]:
@@ -150,16 +167,60 @@ class ClientCore:
             headers["Authorization"] = f"Bearer {bearer}"
         return headers
 
-    def _http_options(self, request: PreparedRequest) -> dict[str, Any]:
+    def _http_options(
+        self, request: PreparedRequest, default_timeout: httpx.Timeout
+    ) -> dict[str, Any]:
         options = {key: value for key, value in request.http_options.items() if key != "headers"}
         if self._caller_client_timeout is not None:
             options.setdefault("timeout", self._caller_client_timeout)
+        if request.deadline_at is not None:
+            remaining = self._remaining(request.operation, request.deadline_at)
+            timeout = options.get("timeout", default_timeout)
+            if not isinstance(timeout, httpx.Timeout):
+                timeout = httpx.Timeout(timeout)
+            parts = {
+                "connect": timeout.connect,
+                "read": timeout.read,
+                "write": timeout.write,
+                "pool": timeout.pool,
+            }
+            if any(part is None or part > remaining for part in parts.values()):
+                # No single network operation may outlast the call itself.
+                options["timeout"] = httpx.Timeout(
+                    **{
+                        name: remaining if part is None else min(part, remaining)
+                        for name, part in parts.items()
+                    }
+                )
         return options
+
+    def _remaining(self, operation: str | None, deadline_at: float) -> float:
+        """Seconds left before `deadline_at`, or APITimeoutError when none are."""
+        remaining = deadline_at - time.monotonic()
+        if remaining <= 0:
+            raise deadline_exceeded(operation)
+        return remaining
+
+    def _renewal_options(
+        self, request: PreparedRequest | None, deadline_at: float | None
+    ) -> dict[str, Any]:
+        """Options of a login or refresh made on behalf of `request`: its limits apply."""
+        options: dict[str, Any] = {"deadline": None}
+        if deadline_at is not None:
+            operation = request.operation if request is not None else None
+            options["deadline"] = self._remaining(operation, deadline_at)
+        if request is not None and "timeout" in request.http_options:
+            options["timeout"] = request.http_options["timeout"]
+        return options
+
+    def _new_deadline(self) -> float | None:
+        return None if self._deadline is None else time.monotonic() + self._deadline
 
     def _adopt_http_client(
         self, http_client: object | None, timeout: float | httpx.Timeout | None
     ) -> None:
         self._owns_http_client = http_client is None
+        self._http_settings = http_client_options(timeout)
         # A client the SDK makes gets the timeout at construction; a caller's
         # client keeps its own settings, so an explicit timeout goes per request.
         self._caller_client_timeout = (
@@ -167,7 +228,7 @@ class ClientCore:
         )
 
     def _decode(
-        self, request: PreparedRequest, response: httpx.Response, started: float
+        self, request: PreparedRequest, response: httpx.Response, content: bytes, started: float
     ) -> GraphQLResult:
         logger.debug(
             "%s -> HTTP %d in %.1f ms",
@@ -179,7 +240,7 @@ class ClientCore:
             operation=request.operation,
             status_code=response.status_code,
             headers=response.headers,
-            content=response.content,
+            content=content,
             model=request.model,
         )
 
@@ -234,6 +295,22 @@ class ClientCore:
         return stored
 
 
+# Every client alive in this process, so a forked child can give each one its
+# own connections and locks: sockets shared with the parent would interleave
+# the two processes' requests and answers, and a lock held by another thread
+# at fork time would never be released in the child.
+_live_clients: weakref.WeakSet[ClientCore] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for client in list(_live_clients):
+        client._after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def _resolve_credentials(
     username: str | None, password: str | None
 ) -> tuple[str | None, str | None]:
@@ -260,6 +337,27 @@ def _resolve_url(url: str | None) -> str:
     return resolved
 
 
+def deadline_exceeded(operation: str | None) -> APITimeoutError:
+    return APITimeoutError(
+        f"{operation or 'Request'} did not complete within its deadline", operation=operation
+    )
+
+
+def check_deadline(deadline: object) -> float | None:
+    if deadline is None:
+        return None
+    if (
+        isinstance(deadline, bool)
+        or not isinstance(deadline, (int, float))
+        or not math.isfinite(deadline)
+        or deadline <= 0
+    ):
+        raise ConfigurationError(
+            f"deadline must be a positive number of seconds or None, got {deadline!r}"
+        )
+    return float(deadline)
+
+
 def http_client_options(timeout: float | httpx.Timeout | None) -> dict[str, Any]:
     """Settings of the httpx client the SDK makes when none is passed in."""
     return {
@@ -281,5 +379,6 @@ __all__ = [
     "ClientCore",
     "PreparedRequest",
     "TokensChangedHook",
+    "deadline_exceeded",
     "http_client_options",
 ]

@@ -9,6 +9,7 @@ when to retry and when to give up lives here once.
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
@@ -92,12 +93,20 @@ class RetryPolicy:
         return float(ceiling * (0.5 + self.jitter() / 2))
 
 
-def call_flow(*, authenticated: bool, is_mutation: bool, retry: RetryPolicy) -> CallFlow:
+def call_flow(
+    *,
+    authenticated: bool,
+    is_mutation: bool,
+    retry: RetryPolicy,
+    deadline_at: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> CallFlow:
     """Send one operation: obtain a token, send, retry within bounds.
 
     An UNAUTHENTICATED answer (or HTTP 401) gets exactly one renewal and one
     re-send; a second rejection is raised. Ordinary retries are counted apart
-    from that single auth retry.
+    from that single auth retry. A retry whose wait would end past the call's
+    deadline is not attempted: the error that asked for it is raised at once.
     """
     rejected: TokenSet | None = None
     auth_retried = False
@@ -116,7 +125,7 @@ def call_flow(*, authenticated: bool, is_mutation: bool, retry: RetryPolicy) -> 
             continue
         except NextSchoolError as error:
             delay = retry.delay(error, attempt, is_mutation=is_mutation)
-            if delay is None:
+            if delay is None or (deadline_at is not None and clock() + delay >= deadline_at):
                 raise
             attempt += 1
             rejected = None

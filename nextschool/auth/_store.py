@@ -71,7 +71,11 @@ class FileTokenStore:
         return StoredTokens(
             access_token=raw["access_token"],
             refresh_token=refresh_token if isinstance(refresh_token, str) else None,
-            access_expires_at=float(expires_at) if isinstance(expires_at, (int, float)) else None,
+            access_expires_at=(
+                float(expires_at)
+                if isinstance(expires_at, (int, float)) and not isinstance(expires_at, bool)
+                else None
+            ),
             url=url if isinstance(url, str) else None,
         )
 

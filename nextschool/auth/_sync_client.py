@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import threading
 import time
@@ -11,7 +12,7 @@ from typing import Any, TypeVar, cast
 import httpx
 from typing_extensions import Unpack
 
-from .._constants import DEFAULT_MAX_RETRIES
+from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES
 from .._exceptions import NextSchoolError
 from .._logging import logger
 from .._paging import (
@@ -33,7 +34,12 @@ from ..generated_client.models import (
 from ..generated_client.sync_client import GeneratedSyncClient
 from ..generated_client.sync_client.base_client import HttpClient
 from ..generated_client.sync_client.base_model import UNSET
-from ._core import ClientCore, PreparedRequest, TokensChangedHook, http_client_options
+from ._core import (
+    ClientCore,
+    PreparedRequest,
+    TokensChangedHook,
+    deadline_exceeded,
+)
 from ._flow import ObtainToken, SendRequest, Sleep, call_flow
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
@@ -63,6 +69,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         http_client: httpx.Client | None = None,
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        deadline: float | None = DEFAULT_DEADLINE,
         token_store: TokenStore | None = None,
         on_tokens_changed: TokensChangedHook | None = None,
         clock: Clock = time.monotonic,
@@ -75,13 +82,14 @@ class NextSchool(ClientCore, GeneratedSyncClient):
             access_token=access_token,
             refresh_token=refresh_token,
             max_retries=max_retries,
+            deadline=deadline,
             token_store=token_store,
             on_tokens_changed=on_tokens_changed,
             clock=clock,
             wall_clock=wall_clock,
         )
         self._adopt_http_client(http_client, timeout)
-        self._http = http_client or httpx.Client(**http_client_options(timeout))
+        self._http = http_client or httpx.Client(**self._http_settings)
         self._renewal_lock = threading.Lock()
         # The cast is the narrowest fix for ariadne-codegen issue #463: the
         # generated HttpClient protocol declares positional parameters that
@@ -89,6 +97,19 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         super().__init__(url=self.url, http_client=cast(HttpClient, self._http))
 
     # -- lifecycle ---------------------------------------------------------
+
+    def _after_fork(self) -> None:
+        self._renewal_lock = threading.Lock()
+        if self._owns_http_client:
+            # The parent's pool stays the parent's: dropped here, not closed.
+            self._http = httpx.Client(**self._http_settings)
+            self.http_client = cast(HttpClient, self._http)
+        else:
+            logger.warning(
+                "%s was forked with an http_client passed in: its connections are "
+                "shared with the parent process; create the http_client after the fork",
+                type(self).__name__,
+            )
 
     def close(self) -> None:
         """Close the HTTP connections, unless the http_client was passed in."""
@@ -111,7 +132,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
             started = self._tokens.now()
             payload = super().login(credentials.username, credentials.password, **kwargs)
             self._tokens.adopt_login(payload, started)
-        self._tokens_changed("login")
+            self._tokens_changed("login")
         return payload
 
     def refresh_token(
@@ -120,7 +141,9 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         """Refresh the session's access token now (or exchange the given refresh token)."""
         if refresh_token is not None:
             return super().refresh_token(refresh_token, **kwargs)
-        return self._refresh_payload(self._obtain_token(None, force=True))
+        return self._refresh_payload(
+            self._obtain_token(None, None, self._new_deadline(), force=True)
+        )
 
     def logout(self, refresh_token: str | None = None, **kwargs: Any) -> bool | None:
         """Revoke the session's refresh token (or the given one) and forget the tokens."""
@@ -130,8 +153,9 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         revoked: bool | None = None
         if current is not None and current.refresh_token:
             revoked = super().logout(current.refresh_token, **kwargs)
-        self._tokens.clear()
-        self._tokens_changed("logout")
+        with self._renewal_lock:
+            self._tokens.clear()
+            self._tokens_changed("logout")
         return revoked
 
     # -- paging ------------------------------------------------------------
@@ -194,75 +218,118 @@ class NextSchool(ClientCore, GeneratedSyncClient):
             authenticated=request.authenticated,
             is_mutation=request.is_mutation,
             retry=self._retry,
+            deadline_at=request.deadline_at,
         )
-        result: GraphQLResult = self._drive(flow, request)
+        result: GraphQLResult = self._drive(flow, request, request.deadline_at)
         return result
 
-    def _drive(self, flow: Generator[Any, Any, Any], request: PreparedRequest | None = None) -> Any:
+    def _drive(
+        self,
+        flow: Generator[Any, Any, Any],
+        request: PreparedRequest | None,
+        deadline_at: float | None,
+    ) -> Any:
         """Run a flow from _flow or _tokens, performing each step it yields."""
         value: Any = None
         error: NextSchoolError | None = None
-        while True:
-            try:
-                step = flow.throw(error) if error is not None else flow.send(value)
-            except StopIteration as stop:
-                return stop.value
-            value, error = None, None
-            try:
-                value = self._perform(step, request)
-            except NextSchoolError as exc:
-                error = exc
+        # Closed on the way out whatever happens (a cancellation included), so
+        # its bookkeeping runs now, not whenever it is garbage-collected.
+        with contextlib.closing(flow):
+            while True:
+                try:
+                    step = flow.throw(error) if error is not None else flow.send(value)
+                except StopIteration as stop:
+                    return stop.value
+                value, error = None, None
+                try:
+                    value = self._perform(step, request, deadline_at)
+                except NextSchoolError as exc:
+                    error = exc
 
-    def _perform(self, step: object, request: PreparedRequest | None) -> Any:
+    def _perform(
+        self, step: object, request: PreparedRequest | None, deadline_at: float | None
+    ) -> Any:
         if isinstance(step, SendRequest):
             assert request is not None
             return self._send(request, step.token)
         if isinstance(step, ObtainToken):
-            return self._obtain_token(step.rejected)
+            return self._obtain_token(step.rejected, request, deadline_at)
         if isinstance(step, Sleep):
             logger.info("Retrying %s in %.2f s", request and request.operation, step.seconds)
             time.sleep(step.seconds)
             return None
         if isinstance(step, RefreshAccessToken):
             logger.info("Refreshing the access token")
-            return super().refresh_token(step.refresh_token)
+            return super().refresh_token(
+                step.refresh_token, **self._renewal_options(request, deadline_at)
+            )
         if isinstance(step, LogIn):
             logger.info("Logging in")
-            return super().login(step.credentials.username, step.credentials.password)
+            return super().login(
+                step.credentials.username,
+                step.credentials.password,
+                **self._renewal_options(request, deadline_at),
+            )
         raise AssertionError(f"unknown step {step!r}")
 
     def _send(self, request: PreparedRequest, token: TokenSet | None) -> GraphQLResult:
         bearer = token.access_token if token is not None else None
-        options = self._http_options(request)
+        options = self._http_options(request, self._http.timeout)
         started = time.perf_counter()
         try:
-            response = self._http.post(
+            http_request = self._http.build_request(
+                "POST",
                 self.url,
                 content=request.body,
                 headers=self._headers(request, bearer),
                 **options,
             )
+            response = self._http.send(http_request, stream=True)
+            try:
+                chunks = []
+                for chunk in response.iter_bytes():
+                    chunks.append(chunk)
+                    if request.deadline_at is not None:
+                        self._remaining(request.operation, request.deadline_at)
+                content = b"".join(chunks)
+            finally:
+                response.close()
         except httpx.HTTPError as exc:
             raise self._transport_error(request, exc) from exc
-        return self._decode(request, response, started)
+        return self._decode(request, response, content, started)
 
-    def _obtain_token(self, rejected: TokenSet | None, *, force: bool = False) -> TokenSet:
+    def _obtain_token(
+        self,
+        rejected: TokenSet | None,
+        request: PreparedRequest | None,
+        deadline_at: float | None,
+        *,
+        force: bool = False,
+    ) -> TokenSet:
+        """A usable token for `request`, renewing first if needed (single flight)."""
         if not force and not self._tokens.renewal_needed(rejected):
             return self._tokens.usable()
-        before = self._tokens.current
         ticket = self._tokens.renewal_ticket()
+        operation = request.operation if request else None
+        wait = -1.0 if deadline_at is None else self._remaining(operation, deadline_at)
+        if not self._renewal_lock.acquire(timeout=wait):
+            raise deadline_exceeded(operation)
         try:
-            with self._renewal_lock:
-                before = self._tokens.current
+            before = self._tokens.current
+            try:
                 failure = self._tokens.failure_since(ticket)
                 if failure is not None and not force:
                     raise failure
                 # Whoever held the lock before us may have renewed already.
                 if force or self._tokens.renewal_needed(rejected):
-                    self._drive(self._tokens.renew(proactive=rejected is None and not force))
+                    renewal = self._tokens.renew(proactive=rejected is None and not force)
+                    self._drive(renewal, request, deadline_at)
+            finally:
+                # Under the lock, so the store and the hook see renewals in order.
+                if self._tokens.current is not before:
+                    self._tokens_changed("renewal")
         finally:
-            if self._tokens.current is not before:
-                self._tokens_changed("renewal")
+            self._renewal_lock.release()
         return self._tokens.usable()
 
     def _tokens_changed(self, reason: str) -> None:

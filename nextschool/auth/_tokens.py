@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
@@ -20,11 +21,15 @@ from pydantic import SecretStr
 
 from .._constants import (
     EARLY_REFRESH_RETRY_SECONDS,
+    FALLBACK_TOKEN_LIFETIME,
+    MAX_TOKEN_LIFETIME,
     REFRESH_MARGIN_FRACTION,
     REFRESH_MARGIN_SECONDS,
 )
 from .._exceptions import (
     APIConnectionError,
+    APIError,
+    APITimeoutError,
     AuthenticationError,
     ConfigurationError,
     HTTPStatusError,
@@ -33,6 +38,8 @@ from .._exceptions import (
     RateLimitError,
     SessionExpiredError,
 )
+from .._lifetimes import plausible_lifetime
+from .._logging import logger
 
 Clock = Callable[[], float]
 _NO_CREDENTIALS = (
@@ -114,6 +121,7 @@ class TokenManager:
         self._generation = 0
         self._renewals = 0
         self._last_renewal_error: NextSchoolError | None = None
+        self._warned_lifetime = False
         self.current: TokenSet | None = None
 
     def __repr__(self) -> str:
@@ -149,10 +157,19 @@ class TokenManager:
 
     def restore(self, tokens: StoredTokens) -> None:
         """Adopt saved tokens; the expiry comes from the store or the JWT itself."""
-        expires_at_wall = tokens.access_expires_at or jwt_expiry(tokens.access_token)
-        lifetime = None
-        if expires_at_wall is not None:
-            lifetime = expires_at_wall - self._wall_clock()
+        now = self._wall_clock()
+        saved = tokens.access_expires_at
+        lifetime: float | None = None
+        if saved is not None and _usable_expiry(saved, now):
+            lifetime = saved - now
+        else:
+            if saved is not None:
+                self._warn_lifetime("saved expiry")
+            exp = jwt_expiry(tokens.access_token)
+            if exp is not None and _usable_expiry(exp, now):
+                lifetime = exp - now
+            elif saved is not None:
+                lifetime = FALLBACK_TOKEN_LIFETIME
         self._adopt(tokens.access_token, tokens.refresh_token, lifetime, self._clock())
 
     def restore_refresh_only(self, refresh_token: str | None) -> None:
@@ -162,10 +179,11 @@ class TokenManager:
         self.current = TokenSet("", refresh_token, now, now, self._generation)
 
     def adopt_login(self, payload: LoginPayload, issued_at: float) -> None:
+        access_token = payload.access_token.get_secret_value()
         self._adopt(
-            payload.access_token.get_secret_value(),
+            access_token,
             payload.refresh_token.get_secret_value(),
-            payload.expires_in,
+            self._issued_lifetime(payload.expires_in, access_token, issued_at),
             issued_at,
         )
 
@@ -205,13 +223,17 @@ class TokenManager:
 
     def renew(self, *, proactive: bool) -> RenewalFlow:
         """Refresh, or log in when there is nothing to refresh or refresh is refused."""
+        # Only this renewal's own failure may be shared with its waiters: one
+        # that is abandoned part-way (its caller cancelled) leaves none.
+        self._last_renewal_error = None
         try:
             yield from self._renew(proactive)
         except NextSchoolError as error:
-            self._last_renewal_error = error
+            # A timeout is the leader's own deadline running out; the callers
+            # waiting behind it have deadlines of their own and try again.
+            if not isinstance(error, APITimeoutError):
+                self._last_renewal_error = error
             raise
-        else:
-            self._last_renewal_error = None
         finally:
             # Counted when a renewal ends, so a ticket taken while one runs
             # tells its waiter about that renewal's outcome.
@@ -223,21 +245,26 @@ class TokenManager:
             started = self._clock()
             try:
                 payload = yield RefreshAccessToken(current.refresh_token)
-            except SessionExpiredError:
-                # The refresh token is dead (expired, revoked or logged out).
-                self.current = None
-                if self.credentials is None:
+            except NextSchoolError as error:
+                if refresh_refused(error):
+                    # The refresh token is dead (expired, revoked, logged out),
+                    # however the server words it: only a new login helps.
+                    self.current = None
+                    if self.credentials is None:
+                        raise _session_expired(error) from None
+                elif isinstance(error, TRANSIENT_ERRORS) and proactive:
+                    if not self._still_valid(current):
+                        raise
+                    self._postpone_refresh(current)
+                    return
+                else:
                     raise
-            except TRANSIENT_ERRORS:
-                if not (proactive and self._still_valid(current)):
-                    raise
-                self._postpone_refresh(current)
-                return
             else:
+                access_token = payload.access_token.get_secret_value()
                 self._adopt(
-                    payload.access_token.get_secret_value(),
+                    access_token,
                     current.refresh_token,
-                    payload.expires_in,
+                    self._issued_lifetime(payload.expires_in, access_token, started),
                     started,
                 )
                 return
@@ -260,11 +287,6 @@ class TokenManager:
         access_token = _sendable(access_token)
         expires_at = refresh_at = None
         if lifetime is not None:
-            try:
-                lifetime = float(lifetime)
-            except OverflowError:
-                lifetime = None  # an absurd expiresIn: schedule as if it were unknown
-        if lifetime is not None:
             expires_at = issued_at + lifetime
             margin = min(REFRESH_MARGIN_SECONDS, lifetime * REFRESH_MARGIN_FRACTION)
             refresh_at = expires_at - max(margin, 0.0)
@@ -272,6 +294,28 @@ class TokenManager:
         self.current = TokenSet(
             access_token, refresh_token, expires_at, refresh_at, self._generation
         )
+
+    def _issued_lifetime(self, expires_in: object, access_token: str, issued_at: float) -> float:
+        """The lifetime the server gave a new token, or a safe stand-in for a bad one."""
+        if isinstance(expires_in, (int, float)) and plausible_lifetime(expires_in):
+            return float(expires_in)
+        self._warn_lifetime("expiresIn")
+        exp = jwt_expiry(access_token)
+        if exp is not None:
+            issued_at_wall = self._wall_clock() - (self._clock() - issued_at)
+            if plausible_lifetime(exp - issued_at_wall):
+                return exp - issued_at_wall
+        return FALLBACK_TOKEN_LIFETIME
+
+    def _warn_lifetime(self, source: str) -> None:
+        if not self._warned_lifetime:
+            self._warned_lifetime = True
+            logger.warning(
+                "Ignoring an unusable token lifetime (%s); scheduling refresh from the "
+                "token's own expiry or a %.0f s default instead",
+                source,
+                FALLBACK_TOKEN_LIFETIME,
+            )
 
     def _still_valid(self, tokens: TokenSet) -> bool:
         return tokens.expires_at is None or self._clock() < tokens.expires_at
@@ -287,6 +331,41 @@ class TokenManager:
             retry_at,
             tokens.generation,
         )
+
+
+def refresh_refused(error: NextSchoolError) -> bool:
+    """Whether an error answering `refreshToken` means the refresh token is dead.
+
+    Everything the server says on purpose counts, whatever its wording or
+    status; what may pass (no answer, a 5xx, a rate limit, an answer we could
+    not read) does not.
+    """
+    if isinstance(error, (APIConnectionError, RateLimitError, InvalidResponseError)):
+        return False
+    if not isinstance(error, APIError):
+        return False
+    return error.status_code is None or error.status_code < 500
+
+
+def _session_expired(error: NextSchoolError) -> SessionExpiredError:
+    if isinstance(error, SessionExpiredError):
+        return error
+    status_code = error.status_code if isinstance(error, APIError) else None
+    errors = error.errors if isinstance(error, APIError) else ()
+    return SessionExpiredError(
+        f"The refresh token was refused ({error.message}) and there are no credentials "
+        "to log in again",
+        operation="RefreshToken",
+        status_code=status_code,
+        errors=errors,
+    )
+
+
+def _usable_expiry(expires_at: float, now: float) -> bool:
+    """A saved expiry in epoch seconds: finite and not absurdly far ahead (past is fine)."""
+    if isinstance(expires_at, bool) or not isinstance(expires_at, (int, float)):
+        return False
+    return math.isfinite(expires_at) and expires_at - now <= MAX_TOKEN_LIFETIME
 
 
 # RFC 6750 bearer tokens are visible ASCII; anything else cannot go in a header.

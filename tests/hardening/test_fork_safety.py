@@ -1,0 +1,134 @@
+"""Item 2: a client used before os.fork() works in both processes afterwards.
+
+The child gets its own connection pool and locks and keeps the tokens: the
+parent and the child never read each other's answers, and a renewal lock held
+by another thread at the moment of the fork does not block the child.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+
+from nextschool import AsyncNextSchool, NextSchool
+from nextschool.testing import DEMO_PASSWORD, DEMO_USERNAME, LocalServer
+
+from ._hostile_proxy import HostileProxy, Trickle
+
+pytestmark = [
+    pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork"),
+    # The local server runs in a thread of this process; the children only
+    # make HTTP calls, which is what the fork support is for.
+    pytest.mark.filterwarnings("ignore:This process .* fork:DeprecationWarning"),
+]
+
+CALLS = 200
+CHILD_TIMEOUT = 60.0
+
+
+def _fork(child: Callable[[], int]) -> int:
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        code = 3
+        try:
+            code = child()
+        finally:
+            os._exit(code)
+    return pid
+
+
+def _wait(pid: int, timeout: float) -> int | None:
+    """The child's exit code, or None if it had to be killed after `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        time.sleep(0.02)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return None
+
+
+def _fetch_repeatedly(client: NextSchool, student_id: int) -> int:
+    wrong = 0
+    for _ in range(CALLS):
+        student = client.student(id=student_id)
+        if student is None or student.id != student_id:
+            wrong += 1
+    return wrong
+
+
+def test_parent_and_child_never_read_each_others_answers(server: LocalServer) -> None:
+    with NextSchool(server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
+        assert client.student(id=101) is not None  # a keep-alive connection now exists
+        logins = server.counters.logins
+
+        def child() -> int:
+            return 0 if _fetch_repeatedly(client, 102) == 0 else 1
+
+        pid = _fork(child)
+        wrong_in_parent = _fetch_repeatedly(client, 101)
+        assert _wait(pid, CHILD_TIMEOUT) == 0
+    assert wrong_in_parent == 0
+    assert server.counters.logins == logins  # the child kept the tokens
+
+
+def test_a_renewal_lock_held_at_fork_time_does_not_block_the_child(
+    server: LocalServer, proxy: HostileProxy
+) -> None:
+    refreshes = iter([Trickle(0.5)])
+    proxy.answer("RefreshToken", lambda: next(refreshes, None))
+    with NextSchool(proxy.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
+        client.login()
+        server.controls.revoke_access_tokens()
+        # Another thread is renewing (slowly) when the process forks.
+        renewing = threading.Thread(target=lambda: _ignore_errors(client.refresh_token))
+        renewing.start()
+        while proxy.count("RefreshToken") == 0:
+            time.sleep(0.01)
+
+        def child() -> int:
+            return 0 if len(client.students(limit=1)) == 1 else 1
+
+        pid = _fork(child)
+        code = _wait(pid, 20.0)
+        proxy.stopping.set()
+        renewing.join(10)
+    assert code == 0
+
+
+async def test_an_async_client_works_in_a_forked_child(server: LocalServer) -> None:
+    async def use(client: AsyncNextSchool) -> int:
+        return len(await client.students(limit=2))
+
+    async with AsyncNextSchool(
+        server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD
+    ) as client:
+        assert await use(client) == 2
+
+        def child() -> int:
+            # A thread of its own: the parent's running loop is not the child's.
+            results: list[int] = []
+            thread = threading.Thread(target=lambda: results.append(asyncio.run(use(client))))
+            thread.start()
+            thread.join(CHILD_TIMEOUT)
+            return 0 if results == [2] else 1
+
+        pid = _fork(child)
+        assert await use(client) == 2
+        code = await asyncio.to_thread(_wait, pid, CHILD_TIMEOUT)
+    assert code == 0
+
+
+def _ignore_errors(call: Callable[[], object]) -> None:
+    # The proxy is stopped under this call on purpose.
+    with contextlib.suppress(Exception):
+        call()
