@@ -109,6 +109,7 @@ def main() -> int:
             env={"HYPOTHESIS_PROFILE": "mutation", **os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
             start_new_session=True,
         )
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
         try:
             returncode = mutmut.wait()
         except BaseException:

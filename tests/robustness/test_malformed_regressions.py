@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -21,6 +22,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from nextschool import InvalidResponseError, RateLimitError
+from nextschool._constants import FALLBACK_TOKEN_LIFETIME
 
 from ._drivers import CLIENT_KINDS, ClientDriver, ClientKind, open_client
 from ._payloads import (
@@ -102,12 +104,16 @@ def test_rate_limited_with_retry_after_beyond_float_range(kind: ClientKind) -> N
 @pytest.mark.parametrize("method", ["login", "refresh_token"])
 def test_expires_in_beyond_float_range(kind: ClientKind, method: str) -> None:
     with _client(kind, _issued(method, "at-overflow", BEYOND_FLOAT)) as client:
+        before = time.time()
         client.call(method)
         tokens = client.client.tokens
-        # Adopted, with its lifetime treated as unknown rather than crashing.
+        # Adopted; a lifetime no clock can hold is not trusted, and with no JWT
+        # expiry to go by, the conservative default lifetime applies.
         assert tokens is not None
         assert tokens.access_token == "at-overflow"
-        assert tokens.access_expires_at is None
+        assert tokens.access_expires_at is not None
+        expected = before + FALLBACK_TOKEN_LIFETIME
+        assert expected - 1 <= tokens.access_expires_at <= time.time() + FALLBACK_TOKEN_LIFETIME
         _assert_still_works(client)
 
 
