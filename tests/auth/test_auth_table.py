@@ -19,11 +19,22 @@ Each row has a test that fails when its promise is broken (module: test):
 - The refresh fails while other calls wait: test_auth_over_http:
   test_waiters_share_the_error_of_a_failed_refresh,
   test_threads_share_the_error_of_a_failed_refresh.
-- Refresh token rejected: test_auth_over_http:
+- Refresh token refused, however worded: test_auth_over_http:
   test_rejected_refresh_token_logs_in_again_once,
-  test_rejected_refresh_token_without_credentials_ends_the_session.
+  test_rejected_refresh_token_without_credentials_ends_the_session;
+  hardening/test_rejected_refresh_any_wording: test_sync_client_logs_in_again_once,
+  test_async_client_logs_in_again_once,
+  test_without_credentials_the_session_ends_and_the_saved_tokens_are_dropped,
+  test_a_failing_refresh_endpoint_is_not_a_dead_token.
 - Login rejected: test_auth_over_http:
-  test_wrong_password_is_invalid_credentials_and_not_retried.
+  test_wrong_password_is_invalid_credentials_and_not_retried;
+  hardening/test_rejected_refresh_any_wording:
+  test_invalid_credentials_is_typed_whatever_the_status.
+- The call that leads a refresh is cancelled: hardening/test_cancelled_renewal:
+  test_waiters_behind_a_cancelled_leader_do_not_get_an_earlier_error,
+  test_a_renewal_closed_part_way_reports_no_failure_to_its_waiters.
+- An unusable expiresIn: hardening/test_bad_token_lifetimes (every test);
+  robustness/test_malformed_regressions: test_expires_in_beyond_float_range.
 - Early refresh fails while the token is valid: below,
   test_a_failed_early_refresh_keeps_the_valid_token_and_tries_again_5_s_later.
 - Rate limited: below, test_rate_limits_are_retried_at_most_max_retries_times;
@@ -33,6 +44,7 @@ Each row has a test that fails when its promise is broken (module: test):
 - Connection error or 5xx: test_retries: test_failed_queries_are_retried,
   test_retries_are_bounded, test_a_failed_mutation_is_not_sent_again,
   test_a_rate_limited_mutation_is_sent_again.
+- Anything that takes too long: hardening/test_one_deadline_per_call (every test).
 """
 
 from __future__ import annotations
