@@ -3,6 +3,8 @@
     python scripts/mutate.py                      # every core module
     python scripts/mutate.py nextschool/_response.py
     python scripts/mutate.py --quick              # one small module, its unit tests
+    python scripts/mutate.py --recheck            # survivors of the last run vs new tests
+    python scripts/mutate.py --report             # the last run's table again
 
 Settings live in pyproject.toml: `[tool.mutmut]` is mutmut's own (so a bare
 `mutmut run` works too) and `[tool.nextschool.mutation]` says which modules are
@@ -27,6 +29,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,6 +72,7 @@ class ModuleResult:
     equivalent: list[Mutant] = field(default_factory=list)
     survivors: list[Mutant] = field(default_factory=list)
     unknown: list[Mutant] = field(default_factory=list)
+    unchecked: list[Mutant] = field(default_factory=list)
 
     @property
     def killed(self) -> int:
@@ -76,7 +80,7 @@ class ModuleResult:
 
     @property
     def score(self) -> float:
-        scored = len(self.mutants) - len(self.equivalent)
+        scored = len(self.mutants) - len(self.equivalent) - len(self.unchecked)
         return 100.0 if scored == 0 else 100.0 * self.killed / scored
 
 
@@ -85,6 +89,12 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", help="core modules to mutate (default: all)")
     parser.add_argument("--quick", action="store_true", help="the quick CI target only")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--recheck",
+        action="store_true",
+        help="run the last run's survivors against the test files changed since",
+    )
+    parser.add_argument("--report", action="store_true", help="print the last run's table")
     args = parser.parse_args()
 
     settings = load_toml(PYPROJECT.read_text(encoding="utf-8"))["tool"]["nextschool"]["mutation"]
@@ -96,6 +106,11 @@ def main() -> int:
     equivalents = _read_equivalents(ROOT / settings["equivalents"])
 
     workdir = ROOT / "build" / "mutation" / label
+    if args.recheck or args.report:
+        if args.recheck:
+            _recheck(workdir, modules, equivalents, args.jobs)
+        results = [_collect(workdir, m, equivalents) for m in modules]
+        return _report(results, float(settings["min_score"]), equivalents)
     _prepare(workdir, modules, tests)
     log = workdir / "mutmut.log"
     print(f"mutating {', '.join(modules)} against {' '.join(tests)} (log: {log})", flush=True)
@@ -123,6 +138,78 @@ def main() -> int:
 
     results = [_collect(workdir, module, equivalents) for module in modules]
     return _report(results, float(settings["min_score"]), equivalents)
+
+
+def _recheck(workdir: Path, modules: list[str], equivalents: dict[str, str], jobs: int) -> None:
+    """Run the survivors again, against only the test files changed since the run.
+
+    A survivor passed every test of the run, and unchanged tests would pass
+    again, so only new or edited test files can kill it. The sources must be
+    as they were: a changed module needs a new run.
+    """
+    changed_sources = _changed_files(ROOT / "nextschool", workdir / "nextschool")
+    if changed_sources:
+        sys.exit(f"sources changed since the run ({changed_sources[0]}, ...): run again")
+    changed_tests = _changed_files(ROOT / "tests", workdir / "tests")
+    for name in changed_tests:
+        for target in (workdir / "tests" / name, workdir / "mutants" / "tests" / name):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / "tests" / name, target)
+    test_files = [f"tests/{name}" for name in changed_tests if Path(name).name.startswith("test_")]
+    print(f"rechecking survivors against {len(test_files)} changed test files", flush=True)
+    for module in modules:
+        meta_path = Path(f"{workdir / 'mutants' / module}.meta")
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        codes: dict[str, int | None] = meta["exit_code_by_key"]
+        survivors = [
+            mutant
+            for mutant in _collect(workdir, module, equivalents).survivors
+            if mutant.exit_code in SURVIVED
+        ]
+        if not test_files or not survivors:
+            continue
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            outcomes = pool.map(lambda m: _run_one(workdir, m.name, test_files), survivors)
+            for mutant, code in zip(survivors, outcomes, strict=True):
+                codes[mutant.name] = code
+        meta_path.write_text(json.dumps(meta, indent=4), encoding="utf-8")
+
+
+def _changed_files(current: Path, copied: Path) -> list[str]:
+    changed = []
+    for path in sorted(current.rglob("*")):
+        if path.is_dir() or "__pycache__" in path.parts:
+            continue
+        relative = path.relative_to(current)
+        copy = copied / relative
+        if not copy.exists() or copy.read_bytes() != path.read_bytes():
+            changed.append(relative.as_posix())
+    return changed
+
+
+def _run_one(workdir: Path, mutant: str, test_files: list[str]) -> int:
+    """pytest's exit status for the test files with `mutant` active (1: killed)."""
+    mutants = workdir / "mutants"
+    try:
+        run = subprocess.run(
+            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *test_files],
+            cwd=mutants,
+            env={
+                "HYPOTHESIS_PROFILE": "mutation",
+                **os.environ,
+                "MUTANT_UNDER_TEST": mutant,
+                "PYTHONPATH": str(mutants),
+                "PYTHONDONTWRITEBYTECODE": "1",
+            },
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=300,
+        )
+    except subprocess.TimeoutExpired:
+        return 36  # mutmut's code for a timeout, which counts as killed
+    if run.returncode == 4:
+        sys.exit(f"pytest could not run {test_files}")
+    return 0 if run.returncode == 5 else run.returncode
 
 
 def _module_path(name: str) -> str:
@@ -179,7 +266,9 @@ def _collect(workdir: Path, module: str, equivalents: dict[str, str]) -> ModuleR
         result.mutants.append(mutant)
         if mutant.killed:
             continue
-        if exit_code not in SURVIVED:
+        if exit_code is None:
+            result.unchecked.append(mutant)
+        elif exit_code not in SURVIVED:
             result.unknown.append(mutant)
         elif _key(mutant) in equivalents:
             result.equivalent.append(mutant)
@@ -190,10 +279,11 @@ def _collect(workdir: Path, module: str, equivalents: dict[str, str]) -> ModuleR
 
 def _functions(source: str) -> dict[str, str]:
     """Every function in the mutated file by name, as source text."""
+    lines = source.splitlines()
     found: dict[str, str] = {}
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            found[node.name] = ast.get_source_segment(source, node) or ""
+            found[node.name] = "\n".join(lines[node.lineno - 1 : node.end_lineno])
     return found
 
 
@@ -228,16 +318,16 @@ def _read_equivalents(path: Path) -> dict[str, str]:
 
 def _report(results: list[ModuleResult], min_score: float, equivalents: dict[str, str]) -> int:
     print()
-    print("| module | mutants | killed | equivalent | survived | score |")
-    print("|---|---|---|---|---|---|")
+    print("| module | mutants | killed | equivalent | survived | not run | score |")
+    print("|---|---|---|---|---|---|---|")
     failed = False
     for r in results:
-        below = r.score < min_score or r.unknown
+        below = r.score < min_score or r.unknown or r.unchecked
         failed = failed or bool(below)
         note = f" (below {min_score:g}%)" if below else ""
         print(
             f"| `{r.path}` | {len(r.mutants)} | {r.killed} | {len(r.equivalent)} | "
-            f"{len(r.survivors)} | {r.score:.1f}%{note} |"
+            f"{len(r.survivors)} | {len(r.unchecked)} | {r.score:.1f}%{note} |"
         )
     for r in results:
         for mutant in r.survivors:

@@ -31,7 +31,7 @@ from nextschool import (
 )
 from nextschool._response import parse_response
 from nextschool.auth._tokens import TokenManager
-from nextschool.generated_client.models import RefreshToken, Students
+from nextschool.generated_client.models import Login, RefreshToken, Students
 from nextschool.testing import DEMO_PASSWORD, DEMO_USERNAME, LocalServer
 
 NOT_LOGGED_IN = (
@@ -211,3 +211,12 @@ def test_a_password_given_to_login_is_masked_in_the_sdk_logs(
     logging.getLogger("nextschool").info("echoing %s", password)
     assert password not in caplog.text
     assert "echoing [redacted]" in caplog.text
+
+
+def test_a_mismatch_message_in_full() -> None:
+    error = refused(b'{"data": {"login": {}}}', model=Login)
+    assert str(error) == (
+        "Response data does not match the Students operation: login.accessToken: Field "
+        "required; login.refreshToken: Field required; login.expiresIn: Field required "
+        "(and 1 more)"
+    )
