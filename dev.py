@@ -5,7 +5,11 @@
                           # and a quick mutation run over one small module
     python dev.py mutate [module ...]   # mutation scores of the core modules
 
-Both create `.venv` on first use and install the pinned tools into it.
+Both create `.venv` on first use. The demo installs only what it runs: the
+package with its `testing` extra (httpx, pydantic, graphql-core, uvicorn).
+The tests add the pinned development and benchmark tools to the same `.venv`.
+NEXTSCHOOL_DEV_VENV names another environment directory (the test suite uses
+it to run the demo on the oldest and newest Python the package claims).
 """
 
 from __future__ import annotations
@@ -18,11 +22,45 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-VENV = ROOT / ".venv"
+VENV = ROOT / os.environ.get("NEXTSCHOOL_DEV_VENV", ".venv")
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
-REQUIREMENT_FILES = ["requirements-dev.txt", "benchmarks/requirements.txt"]
-STAMP = VENV / ".installed"
+PIP_INSTALL = ("-m", "pip", "install", "--quiet", "--disable-pip-version-check")
+
+
+class Profile:
+    """One set of packages for `.venv`, installed once per change of its inputs."""
+
+    def __init__(self, name: str, arguments: list[str], inputs: list[str]) -> None:
+        self.name = name
+        self.arguments = arguments
+        self.inputs = inputs
+        self.stamp = VENV / f".installed-{name}"
+
+    def digest(self) -> str:
+        paths = [ROOT / "pyproject.toml"] + [ROOT / name for name in self.inputs]
+        content = b"".join(path.read_bytes() for path in paths if path.exists())
+        return hashlib.sha256(content + sys.version.encode()).hexdigest()
+
+    def is_current(self) -> bool:
+        return self.stamp.exists() and self.stamp.read_text() == self.digest()
+
+    def install(self) -> None:
+        run(PYTHON, *PIP_INSTALL, *self.arguments)
+        self.stamp.write_text(self.digest())
+
+
+# The demo's packages, at the versions the tests use (-c: pins without installing).
+DEMO = Profile("demo", ["-c", "requirements-dev.txt", "-e", ".[testing]"], ["requirements-dev.txt"])
+TEST = Profile(
+    "test",
+    [
+        *("-r", "requirements-dev.txt"),
+        *("-r", "benchmarks/requirements.txt"),
+        *("-e", ".[testing,cli,codegen]"),
+    ],
+    ["requirements-dev.txt", "benchmarks/requirements.txt"],
+)
 
 
 def run(*command: str | Path) -> None:
@@ -32,35 +70,23 @@ def run(*command: str | Path) -> None:
         sys.exit(result.returncode)
 
 
-def ensure_environment() -> None:
+def ensure_environment(*profiles: Profile) -> None:
+    """Make `.venv` hold one of `profiles` (the first is installed if none does)."""
     if not PYTHON.exists():
+        print(f"+ python -m venv {VENV.name}", flush=True)
         venv.create(VENV, with_pip=True)
-    inputs = [ROOT / "pyproject.toml"] + [ROOT / name for name in REQUIREMENT_FILES]
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p in inputs if p.exists())).hexdigest()
-    if STAMP.exists() and STAMP.read_text() == digest:
-        return
-    requirements = [
-        arg for name in REQUIREMENT_FILES if (ROOT / name).exists() for arg in ("-r", name)
-    ]
-    run(
-        PYTHON,
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        *requirements,
-        "-e",
-        ".[testing,cli]",
-    )
-    STAMP.write_text(digest)
+    if not any(profile.is_current() for profile in profiles):
+        profiles[0].install()
 
 
 def demo() -> None:
+    # A development environment already holds everything the demo needs.
+    ensure_environment(DEMO, TEST)
     run(PYTHON, "-m", "nextschool.demo")
 
 
 def test() -> None:
+    ensure_environment(TEST)
     run(PYTHON, "scripts/codegen.py", "--check")
     run(PYTHON, "-m", "ruff", "check", ".")
     run(PYTHON, "-m", "ruff", "format", "--check", ".")
@@ -78,5 +104,7 @@ COMMANDS = {"demo": demo, "test": test, "mutate": mutate}
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
         sys.exit(__doc__)
-    ensure_environment()
-    COMMANDS[sys.argv[1]]()
+    try:
+        COMMANDS[sys.argv[1]]()
+    except KeyboardInterrupt:
+        sys.exit(130)

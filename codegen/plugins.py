@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 from ariadne_codegen.plugins.base import Plugin
-from graphql import ExecutableDefinitionNode, FieldNode
+from graphql import ExecutableDefinitionNode, FieldNode, FragmentDefinitionNode
 
 # GraphQL fields whose values are credentials. Their generated model fields are
 # typed pydantic.SecretStr so that a repr(), a log line or a traceback that
@@ -180,3 +180,41 @@ class LenientLifetimePlugin(Plugin):
                 ),
             ]
         return module
+
+
+class DisplayNamesPlugin(Plugin):
+    """Give result models the names the documentation uses, in repr() and str().
+
+    ariadne-codegen names a model after its fragment or its place in the query
+    (`StudentFields`, `VisitStudentsVisitStudents`); `nextschool.types` exports
+    them as `Student` and `VisitStudentRow`. The table `display_names` in the
+    codegen configuration maps one to the other, and this plugin gives each
+    mapped class a `__repr_name__`, the hook pydantic's repr() uses. The class
+    keeps its generated name, so pickling and imports are unchanged.
+    """
+
+    def generate_fragments_module(
+        self,
+        module: ast.Module,
+        fragments_definitions: dict[str, FragmentDefinitionNode],
+    ) -> ast.Module:
+        return self._name_classes(module)
+
+    def generate_result_types_module(
+        self, module: ast.Module, operation_definition: ExecutableDefinitionNode
+    ) -> ast.Module:
+        return self._name_classes(module)
+
+    def _name_classes(self, module: ast.Module) -> ast.Module:
+        names: dict[str, str] = self.config_dict["tool"]["ariadne-codegen"]["display_names"]
+        for node in module.body:
+            if isinstance(node, ast.ClassDef) and node.name in names:
+                body = [item for item in node.body if not isinstance(item, ast.Pass)]
+                node.body = [*body, _repr_name_method(names[node.name])]
+        return module
+
+
+def _repr_name_method(name: str) -> ast.FunctionDef:
+    method = ast.parse(f"def __repr_name__(self) -> str:\n    return {name!r}\n").body[0]
+    assert isinstance(method, ast.FunctionDef)
+    return method

@@ -27,7 +27,9 @@ from ._exceptions import (
 from ._logging import RedactingFilter
 from ._version import __version__
 from .auth import (
+    AsyncBaseClient,
     AsyncNextSchool,
+    BaseClient,
     FileTokenStore,
     MemoryTokenStore,
     NextSchool,
@@ -41,8 +43,10 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
+    "AsyncBaseClient",
     "AsyncNextSchool",
     "AuthenticationError",
+    "BaseClient",
     "ConfigurationError",
     "FileTokenStore",
     "ForbiddenError",

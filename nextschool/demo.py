@@ -258,7 +258,7 @@ async def tour(url: str, username: str, password: str, server: Any, out: TextIO)
                     ("screening: normal", screens.total_normal),
                     ("screening: at risk", screens.total_risk),
                     ("screening: with problems", screens.total_problem),
-                    ("screening: special needs", screens.total_special),
+                    ("screening: special", screens.total_special),
                 ]
             show.table(
                 [Column("Measure", lambda r: r[0]), Column("Count", lambda r: r[1], "right")],
@@ -283,9 +283,7 @@ def main() -> int:
     try:
         from .testing import DEMO_PASSWORD, DEMO_USERNAME, run_local_server
     except ImportError as error:
-        sys.stderr.write(
-            f"The demo needs the local server: pip install 'nextschool[testing]' ({error})\n"
-        )
+        sys.stderr.write(f"nextschool demo: {error}\n")
         return 6
     started = time.perf_counter()
     with run_local_server() as server:

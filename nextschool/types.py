@@ -27,6 +27,7 @@ from .generated_client.models import RespondentType
 from .generated_client.models import StudentFields as Student
 from .generated_client.models import StudentVisitFields as StudentVisit
 from .generated_client.models import TeacherFields as Teacher
+from .generated_client.models import TeacherFieldsVisitSummary as TeacherVisitSummary
 from .generated_client.models import VisitStatsFields as VisitStats
 from .generated_client.models import VisitStudentsVisitStudents as VisitStudentRow
 
@@ -43,6 +44,7 @@ __all__ = [
     "Student",
     "StudentVisit",
     "Teacher",
+    "TeacherVisitSummary",
     "VisitStats",
     "VisitStudentRow",
 ]

@@ -1,4 +1,4 @@
-"""AsyncNextSchool: the generated async client with login, refresh and retries."""
+"""AsyncBaseClient, the async auth layer, and AsyncNextSchool: it plus the API's operations."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import contextlib
 import inspect
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import httpx
-from typing_extensions import Unpack
+from typing_extensions import Self, Unpack
 
 from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES
 from .._exceptions import NextSchoolError
@@ -24,11 +24,14 @@ from .._paging import (
 )
 from .._response import GraphQLResult
 from ..generated_client.async_client import GeneratedAsyncClient
-from ..generated_client.async_client.async_base_client import HttpClient
 from ..generated_client.async_client.base_model import UNSET
+from ..generated_client.async_client.operations import LOGIN_GQL, LOGOUT_GQL, REFRESH_TOKEN_GQL
 from ..generated_client.models import (
     AdviserScreensAdviserScreens,
+    Login,
     LoginLogin,
+    Logout,
+    RefreshToken,
     RefreshTokenRefreshToken,
     StudentsStudents,
     TeachersTeachers,
@@ -40,23 +43,27 @@ from ._core import (
     TokensChangedHook,
     deadline_exceeded,
 )
-from ._flow import ObtainToken, SendRequest, Sleep, call_flow
+from ._flow import ObtainToken, SendRequest, Sleep, call_flow, log_wait
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
 
 RowT = TypeVar("RowT")
 
 
-class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
-    """Async client for the NextSchool Data API.
+class AsyncBaseClient(ClientCore):
+    """The NextSchool auth layer as a base for async clients, generated or not.
 
-    Logs in lazily (or via `login()`), refreshes the access token before it
-    expires, renews and retries once when the API answers UNAUTHENTICATED, and
-    retries rate-limited and failed queries within bounds. Safe to share
-    between any number of coroutines on one event loop.
+    Login, refresh before expiry, one renewal and retry on UNAUTHENTICATED,
+    bounded retries of rate-limited and failed queries, token stores, hooks and
+    redaction, for every operation sent through `execute()`. `AsyncNextSchool` and
+    every client `nextschool generate` writes derive from it, so they are
+    constructed alike. A subclass adds typed methods that call `execute()`
+    and `get_data()`, as ariadne-codegen's generated methods do.
     """
 
-    _unset = UNSET
+    # The UNSET of the generated package, whose left-out arguments are not sent;
+    # generated subclasses set their own.
+    _unset: object = UNSET
 
     def __init__(
         self,
@@ -91,10 +98,6 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         self._adopt_http_client(http_client, timeout)
         self._http = http_client or httpx.AsyncClient(**self._http_settings)
         self._renewal_lock = asyncio.Lock()
-        # The cast is the narrowest fix for ariadne-codegen issue #463: the
-        # generated HttpClient protocol declares positional parameters that
-        # httpx.AsyncClient.post takes as keyword-only.
-        super().__init__(url=self.url, http_client=cast(HttpClient, self._http))
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -103,7 +106,6 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         if self._owns_http_client:
             # The parent's pool stays the parent's: dropped here, not closed.
             self._http = httpx.AsyncClient(**self._http_settings)
-            self.http_client = cast(HttpClient, self._http)
         else:
             logger.warning(
                 "%s was forked with an http_client passed in: its connections are "
@@ -115,6 +117,9 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         """Close the HTTP connections, unless the http_client was passed in."""
         if self._owns_http_client:
             await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
 
     async def __aexit__(self, exc_type: object, exc_val: object, exc_tb: object) -> None:
         await self.aclose()
@@ -130,7 +135,9 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         credentials = self._tokens.require_credentials()
         async with self._renewal_lock:
             started = self._tokens.now()
-            payload = await super().login(credentials.username, credentials.password, **kwargs)
+            payload = await self._login_request(
+                credentials.username, credentials.password, **kwargs
+            )
             self._tokens.adopt_login(payload, started)
             await self._tokens_changed("login")
         return payload
@@ -140,7 +147,7 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
     ) -> RefreshTokenRefreshToken:
         """Refresh the session's access token now (or exchange the given refresh token)."""
         if refresh_token is not None:
-            return await super().refresh_token(refresh_token, **kwargs)
+            return await self._refresh_request(refresh_token, **kwargs)
         return self._refresh_payload(
             await self._obtain_token(None, None, self._new_deadline(), force=True)
         )
@@ -148,61 +155,15 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
     async def logout(self, refresh_token: str | None = None, **kwargs: Any) -> bool | None:
         """Revoke the session's refresh token (or the given one) and forget the tokens."""
         if refresh_token is not None:
-            return await super().logout(refresh_token, **kwargs)
+            return await self._logout_request(refresh_token, **kwargs)
         current = self._tokens.current
         revoked: bool | None = None
         if current is not None and current.refresh_token:
-            revoked = await super().logout(current.refresh_token, **kwargs)
+            revoked = await self._logout_request(current.refresh_token, **kwargs)
         async with self._renewal_lock:
             self._tokens.clear()
             await self._tokens_changed("logout")
         return revoked
-
-    # -- paging ------------------------------------------------------------
-
-    async def iter_students(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[StudentFilters]
-    ) -> AsyncIterator[StudentsStudents]:
-        """Every student matching the filters, fetched `page_size` rows at a time."""
-        async for row in self._pages(self.students, page_size, filters):
-            yield row
-
-    async def iter_teachers(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[TeacherFilters]
-    ) -> AsyncIterator[TeachersTeachers]:
-        """Every teacher matching the filters, fetched `page_size` rows at a time."""
-        async for row in self._pages(self.teachers, page_size, filters):
-            yield row
-
-    async def iter_adviser_screens(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
-    ) -> AsyncIterator[AdviserScreensAdviserScreens]:
-        """Every adviser-screen row in scope, fetched `page_size` rows at a time."""
-        async for row in self._pages(self.adviser_screens, page_size, filters):
-            yield row
-
-    async def iter_visit_students(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
-    ) -> AsyncIterator[VisitStudentsVisitStudents]:
-        """Every home-visit row in scope, fetched `page_size` rows at a time."""
-        async for row in self._pages(self.visit_students, page_size, filters):
-            yield row
-
-    async def _pages(
-        self,
-        fetch: Callable[..., Awaitable[list[RowT]]],
-        page_size: int,
-        filters: Mapping[str, object],
-    ) -> AsyncIterator[RowT]:
-        check_page_size(page_size)
-        offset = 0
-        while True:
-            page = await fetch(limit=page_size, offset=offset, **filters)
-            for row in page:
-                yield row
-            if len(page) < page_size:
-                return
-            offset += len(page)
 
     # -- the request path --------------------------------------------------
 
@@ -260,17 +221,17 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
         if isinstance(step, ObtainToken):
             return await self._obtain_token(step.rejected, request, deadline_at)
         if isinstance(step, Sleep):
-            logger.info("Retrying %s in %.2f s", request and request.operation, step.seconds)
+            log_wait(step, request.operation if request else None)
             await asyncio.sleep(step.seconds)
             return None
         if isinstance(step, RefreshAccessToken):
             logger.info("Refreshing the access token")
-            return await super().refresh_token(
+            return await self._refresh_request(
                 step.refresh_token, **self._renewal_options(request, deadline_at)
             )
         if isinstance(step, LogIn):
             logger.info("Logging in")
-            return await super().login(
+            return await self._login_request(
                 step.credentials.username,
                 step.credentials.password,
                 **self._renewal_options(request, deadline_at),
@@ -364,3 +325,76 @@ class AsyncNextSchool(ClientCore, GeneratedAsyncClient):
                 await outcome
         except Exception:
             logger.exception("on_tokens_changed hook failed")
+
+    # -- the auth operations -----------------------------------------------
+
+    async def _login_request(self, username: str, password: str, **kwargs: Any) -> LoginLogin:
+        variables: dict[str, object] = {"username": username, "password": password}
+        result = await self.execute(LOGIN_GQL, "Login", variables, **kwargs)
+        return Login.model_validate(self.get_data(result)).login
+
+    async def _refresh_request(self, refresh_token: str, **kwargs: Any) -> RefreshTokenRefreshToken:
+        variables: dict[str, object] = {"refreshToken": refresh_token}
+        result = await self.execute(REFRESH_TOKEN_GQL, "RefreshToken", variables, **kwargs)
+        return RefreshToken.model_validate(self.get_data(result)).refresh_token
+
+    async def _logout_request(self, refresh_token: str, **kwargs: Any) -> bool | None:
+        variables: dict[str, object] = {"refreshToken": refresh_token}
+        result = await self.execute(LOGOUT_GQL, "Logout", variables, **kwargs)
+        return Logout.model_validate(self.get_data(result)).logout
+
+
+class AsyncNextSchool(AsyncBaseClient, GeneratedAsyncClient):
+    """Async client for the NextSchool Data API.
+
+    Logs in lazily (or via `login()`), refreshes the access token before it
+    expires, renews and retries once when the API answers UNAUTHENTICATED, and
+    retries rate-limited and failed queries within bounds. Safe to share
+    between any number of coroutines on one event loop.
+    """
+
+    # -- paging ------------------------------------------------------------
+
+    async def iter_students(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[StudentFilters]
+    ) -> AsyncIterator[StudentsStudents]:
+        """Every student matching the filters, fetched `page_size` rows at a time."""
+        async for row in self._pages(self.students, page_size, filters):
+            yield row
+
+    async def iter_teachers(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[TeacherFilters]
+    ) -> AsyncIterator[TeachersTeachers]:
+        """Every teacher matching the filters, fetched `page_size` rows at a time."""
+        async for row in self._pages(self.teachers, page_size, filters):
+            yield row
+
+    async def iter_adviser_screens(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
+    ) -> AsyncIterator[AdviserScreensAdviserScreens]:
+        """Every adviser-screen row in scope, fetched `page_size` rows at a time."""
+        async for row in self._pages(self.adviser_screens, page_size, filters):
+            yield row
+
+    async def iter_visit_students(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
+    ) -> AsyncIterator[VisitStudentsVisitStudents]:
+        """Every home-visit row in scope, fetched `page_size` rows at a time."""
+        async for row in self._pages(self.visit_students, page_size, filters):
+            yield row
+
+    async def _pages(
+        self,
+        fetch: Callable[..., Awaitable[list[RowT]]],
+        page_size: int,
+        filters: Mapping[str, object],
+    ) -> AsyncIterator[RowT]:
+        check_page_size(page_size)
+        offset = 0
+        while True:
+            page = await fetch(limit=page_size, offset=offset, **filters)
+            for row in page:
+                yield row
+            if len(page) < page_size:
+                return
+            offset += len(page)

@@ -27,6 +27,7 @@ from .._constants import (
 )
 from .._exceptions import APIConnectionError, APITimeoutError, ConfigurationError
 from .._logging import logger, register_secret
+from .._operation_type import is_mutation
 from .._operations import RESULT_MODELS
 from .._response import GraphQLResult, parse_response
 from .._version import __version__
@@ -58,6 +59,7 @@ class ClientCore:
 
     url: str
     _unset: object
+    _last_longest_wait: tuple[httpx.Timeout, float] | None
 
     def _after_fork(self) -> None:
         """In a forked child: a connection pool and locks of its own; tokens stay."""
@@ -153,7 +155,7 @@ class ClientCore:
             body=pydantic_core.to_json(payload, by_alias=True),
             model=RESULT_MODELS.get(query),
             authenticated=operation_name not in AUTH_OPERATIONS,
-            is_mutation=query.lstrip().startswith("mutation"),
+            is_mutation=is_mutation(query, operation_name),
             http_options=http_options,
             deadline_at=None if deadline is None else time.monotonic() + deadline,
         )
@@ -178,21 +180,19 @@ class ClientCore:
             timeout = options.get("timeout", default_timeout)
             if not isinstance(timeout, httpx.Timeout):
                 timeout = httpx.Timeout(timeout)
-            parts = {
-                "connect": timeout.connect,
-                "read": timeout.read,
-                "write": timeout.write,
-                "pool": timeout.pool,
-            }
-            if any(part is None or part > remaining for part in parts.values()):
+            if self._longest_wait(timeout) > remaining:
                 # No single network operation may outlast the call itself.
-                options["timeout"] = httpx.Timeout(
-                    **{
-                        name: remaining if part is None else min(part, remaining)
-                        for name, part in parts.items()
-                    }
-                )
+                options["timeout"] = _capped(timeout, remaining)
         return options
+
+    def _longest_wait(self, timeout: httpx.Timeout) -> float:
+        # Cached for the timeout most calls share: this runs on every request.
+        cached = self._last_longest_wait
+        if cached is not None and cached[0] is timeout:
+            return cached[1]
+        longest = _longest_wait(timeout)
+        self._last_longest_wait = (timeout, longest)
+        return longest
 
     def _remaining(self, operation: str | None, deadline_at: float) -> float:
         """Seconds left before `deadline_at`, or APITimeoutError when none are."""
@@ -220,6 +220,7 @@ class ClientCore:
         self, http_client: object | None, timeout: float | httpx.Timeout | None
     ) -> None:
         self._owns_http_client = http_client is None
+        self._last_longest_wait = None
         self._http_settings = http_client_options(timeout)
         # A client the SDK makes gets the timeout at construction; a caller's
         # client keeps its own settings, so an explicit timeout goes per request.
@@ -335,6 +336,22 @@ def _resolve_url(url: str | None) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigurationError(f"url must be an http(s) URL, got {resolved!r}")
     return resolved
+
+
+_TIMEOUT_PARTS = ("connect", "read", "write", "pool")
+
+
+def _longest_wait(timeout: httpx.Timeout) -> float:
+    """The longest any one network operation may take under `timeout` (inf: no limit)."""
+    parts = [getattr(timeout, name) for name in _TIMEOUT_PARTS]
+    return math.inf if None in parts else max(parts)
+
+
+def _capped(timeout: httpx.Timeout, limit: float) -> httpx.Timeout:
+    parts = {name: getattr(timeout, name) for name in _TIMEOUT_PARTS}
+    return httpx.Timeout(
+        **{name: limit if part is None else min(part, limit) for name, part in parts.items()}
+    )
 
 
 def deadline_exceeded(operation: str | None) -> APITimeoutError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .._constants import (
@@ -22,11 +22,13 @@ from .._constants import (
 )
 from .._exceptions import (
     APIConnectionError,
+    APITimeoutError,
     AuthenticationError,
     HTTPStatusError,
     NextSchoolError,
     RateLimitError,
 )
+from .._logging import logger
 from .._response import GraphQLResult
 from ._tokens import TokenSet
 
@@ -49,6 +51,35 @@ class SendRequest:
 @dataclass(frozen=True)
 class Sleep:
     seconds: float
+    # Why, for people: the CLI shows it during long waits.
+    reason: str = field(default="retrying", compare=False)
+
+
+def retry_reason(error: NextSchoolError) -> str:
+    if isinstance(error, RateLimitError):
+        return "rate limited by the API"
+    if isinstance(error, APITimeoutError):
+        return "the API did not answer in time"
+    if isinstance(error, APIConnectionError):
+        return "no response from the API"
+    if isinstance(error, HTTPStatusError) and error.status_code is not None:
+        return f"the API answered HTTP {error.status_code}"
+    return "the API failed"
+
+
+def log_wait(step: Sleep, operation: str | None) -> None:
+    """One INFO record per wait; `wait_*` attributes let a handler show a countdown."""
+    logger.info(
+        "Retrying %s in %.2f s (%s)",
+        operation,
+        step.seconds,
+        step.reason,
+        extra={
+            "wait_seconds": step.seconds,
+            "wait_reason": step.reason,
+            "wait_operation": operation,
+        },
+    )
 
 
 Step = ObtainToken | SendRequest | Sleep
@@ -129,6 +160,6 @@ def call_flow(
                 raise
             attempt += 1
             rejected = None
-            yield Sleep(delay)
+            yield Sleep(delay, retry_reason(error))
             continue
         return result

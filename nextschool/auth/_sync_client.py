@@ -1,4 +1,4 @@
-"""NextSchool: the generated sync client with login, refresh and retries."""
+"""BaseClient, the sync auth layer, and NextSchool: it plus the API's operations."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import inspect
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import httpx
-from typing_extensions import Unpack
+from typing_extensions import Self, Unpack
 
 from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RETRIES
 from .._exceptions import NextSchoolError
@@ -25,38 +25,45 @@ from .._paging import (
 from .._response import GraphQLResult
 from ..generated_client.models import (
     AdviserScreensAdviserScreens,
+    Login,
     LoginLogin,
+    Logout,
+    RefreshToken,
     RefreshTokenRefreshToken,
     StudentsStudents,
     TeachersTeachers,
     VisitStudentsVisitStudents,
 )
 from ..generated_client.sync_client import GeneratedSyncClient
-from ..generated_client.sync_client.base_client import HttpClient
 from ..generated_client.sync_client.base_model import UNSET
+from ..generated_client.sync_client.operations import LOGIN_GQL, LOGOUT_GQL, REFRESH_TOKEN_GQL
 from ._core import (
     ClientCore,
     PreparedRequest,
     TokensChangedHook,
     deadline_exceeded,
 )
-from ._flow import ObtainToken, SendRequest, Sleep, call_flow
+from ._flow import ObtainToken, SendRequest, Sleep, call_flow, log_wait
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
 
 RowT = TypeVar("RowT")
 
 
-class NextSchool(ClientCore, GeneratedSyncClient):
-    """Sync client for the NextSchool Data API.
+class BaseClient(ClientCore):
+    """The NextSchool auth layer as a base for sync clients, generated or not.
 
-    Logs in lazily (or via `login()`), refreshes the access token before it
-    expires, renews and retries once when the API answers UNAUTHENTICATED, and
-    retries rate-limited and failed queries within bounds. Safe to share
-    between threads.
+    Login, refresh before expiry, one renewal and retry on UNAUTHENTICATED,
+    bounded retries of rate-limited and failed queries, token stores, hooks and
+    redaction, for every operation sent through `execute()`. `NextSchool` and
+    every client `nextschool generate` writes derive from it, so they are
+    constructed alike. A subclass adds typed methods that call `execute()`
+    and `get_data()`, as ariadne-codegen's generated methods do.
     """
 
-    _unset = UNSET
+    # The UNSET of the generated package, whose left-out arguments are not sent;
+    # generated subclasses set their own.
+    _unset: object = UNSET
 
     def __init__(
         self,
@@ -91,10 +98,6 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         self._adopt_http_client(http_client, timeout)
         self._http = http_client or httpx.Client(**self._http_settings)
         self._renewal_lock = threading.Lock()
-        # The cast is the narrowest fix for ariadne-codegen issue #463: the
-        # generated HttpClient protocol declares positional parameters that
-        # httpx.Client.post takes as keyword-only.
-        super().__init__(url=self.url, http_client=cast(HttpClient, self._http))
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -103,7 +106,6 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         if self._owns_http_client:
             # The parent's pool stays the parent's: dropped here, not closed.
             self._http = httpx.Client(**self._http_settings)
-            self.http_client = cast(HttpClient, self._http)
         else:
             logger.warning(
                 "%s was forked with an http_client passed in: its connections are "
@@ -115,6 +117,9 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         """Close the HTTP connections, unless the http_client was passed in."""
         if self._owns_http_client:
             self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
 
     def __exit__(self, exc_type: object, exc_val: object, exc_tb: object) -> None:
         self.close()
@@ -130,7 +135,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         credentials = self._tokens.require_credentials()
         with self._renewal_lock:
             started = self._tokens.now()
-            payload = super().login(credentials.username, credentials.password, **kwargs)
+            payload = self._login_request(credentials.username, credentials.password, **kwargs)
             self._tokens.adopt_login(payload, started)
             self._tokens_changed("login")
         return payload
@@ -140,7 +145,7 @@ class NextSchool(ClientCore, GeneratedSyncClient):
     ) -> RefreshTokenRefreshToken:
         """Refresh the session's access token now (or exchange the given refresh token)."""
         if refresh_token is not None:
-            return super().refresh_token(refresh_token, **kwargs)
+            return self._refresh_request(refresh_token, **kwargs)
         return self._refresh_payload(
             self._obtain_token(None, None, self._new_deadline(), force=True)
         )
@@ -148,56 +153,15 @@ class NextSchool(ClientCore, GeneratedSyncClient):
     def logout(self, refresh_token: str | None = None, **kwargs: Any) -> bool | None:
         """Revoke the session's refresh token (or the given one) and forget the tokens."""
         if refresh_token is not None:
-            return super().logout(refresh_token, **kwargs)
+            return self._logout_request(refresh_token, **kwargs)
         current = self._tokens.current
         revoked: bool | None = None
         if current is not None and current.refresh_token:
-            revoked = super().logout(current.refresh_token, **kwargs)
+            revoked = self._logout_request(current.refresh_token, **kwargs)
         with self._renewal_lock:
             self._tokens.clear()
             self._tokens_changed("logout")
         return revoked
-
-    # -- paging ------------------------------------------------------------
-
-    def iter_students(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[StudentFilters]
-    ) -> Iterator[StudentsStudents]:
-        """Every student matching the filters, fetched `page_size` rows at a time."""
-        yield from self._pages(self.students, page_size, filters)
-
-    def iter_teachers(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[TeacherFilters]
-    ) -> Iterator[TeachersTeachers]:
-        """Every teacher matching the filters, fetched `page_size` rows at a time."""
-        yield from self._pages(self.teachers, page_size, filters)
-
-    def iter_adviser_screens(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
-    ) -> Iterator[AdviserScreensAdviserScreens]:
-        """Every adviser-screen row in scope, fetched `page_size` rows at a time."""
-        yield from self._pages(self.adviser_screens, page_size, filters)
-
-    def iter_visit_students(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
-    ) -> Iterator[VisitStudentsVisitStudents]:
-        """Every home-visit row in scope, fetched `page_size` rows at a time."""
-        yield from self._pages(self.visit_students, page_size, filters)
-
-    def _pages(
-        self,
-        fetch: Callable[..., list[RowT]],
-        page_size: int,
-        filters: Mapping[str, object],
-    ) -> Iterator[RowT]:
-        check_page_size(page_size)
-        offset = 0
-        while True:
-            page = fetch(limit=page_size, offset=offset, **filters)
-            yield from page
-            if len(page) < page_size:
-                return
-            offset += len(page)
 
     # -- the request path --------------------------------------------------
 
@@ -255,17 +219,17 @@ class NextSchool(ClientCore, GeneratedSyncClient):
         if isinstance(step, ObtainToken):
             return self._obtain_token(step.rejected, request, deadline_at)
         if isinstance(step, Sleep):
-            logger.info("Retrying %s in %.2f s", request and request.operation, step.seconds)
+            log_wait(step, request.operation if request else None)
             time.sleep(step.seconds)
             return None
         if isinstance(step, RefreshAccessToken):
             logger.info("Refreshing the access token")
-            return super().refresh_token(
+            return self._refresh_request(
                 step.refresh_token, **self._renewal_options(request, deadline_at)
             )
         if isinstance(step, LogIn):
             logger.info("Logging in")
-            return super().login(
+            return self._login_request(
                 step.credentials.username,
                 step.credentials.password,
                 **self._renewal_options(request, deadline_at),
@@ -346,3 +310,71 @@ class NextSchool(ClientCore, GeneratedSyncClient):
             if inspect.iscoroutine(outcome):
                 outcome.close()
             logger.error("on_tokens_changed of the sync client must not be async; it was not run")
+
+    # -- the auth operations -----------------------------------------------
+
+    def _login_request(self, username: str, password: str, **kwargs: Any) -> LoginLogin:
+        variables: dict[str, object] = {"username": username, "password": password}
+        result = self.execute(LOGIN_GQL, "Login", variables, **kwargs)
+        return Login.model_validate(self.get_data(result)).login
+
+    def _refresh_request(self, refresh_token: str, **kwargs: Any) -> RefreshTokenRefreshToken:
+        variables: dict[str, object] = {"refreshToken": refresh_token}
+        result = self.execute(REFRESH_TOKEN_GQL, "RefreshToken", variables, **kwargs)
+        return RefreshToken.model_validate(self.get_data(result)).refresh_token
+
+    def _logout_request(self, refresh_token: str, **kwargs: Any) -> bool | None:
+        variables: dict[str, object] = {"refreshToken": refresh_token}
+        result = self.execute(LOGOUT_GQL, "Logout", variables, **kwargs)
+        return Logout.model_validate(self.get_data(result)).logout
+
+
+class NextSchool(BaseClient, GeneratedSyncClient):
+    """Sync client for the NextSchool Data API.
+
+    Logs in lazily (or via `login()`), refreshes the access token before it
+    expires, renews and retries once when the API answers UNAUTHENTICATED, and
+    retries rate-limited and failed queries within bounds. Safe to share
+    between threads.
+    """
+
+    # -- paging ------------------------------------------------------------
+
+    def iter_students(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[StudentFilters]
+    ) -> Iterator[StudentsStudents]:
+        """Every student matching the filters, fetched `page_size` rows at a time."""
+        yield from self._pages(self.students, page_size, filters)
+
+    def iter_teachers(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[TeacherFilters]
+    ) -> Iterator[TeachersTeachers]:
+        """Every teacher matching the filters, fetched `page_size` rows at a time."""
+        yield from self._pages(self.teachers, page_size, filters)
+
+    def iter_adviser_screens(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
+    ) -> Iterator[AdviserScreensAdviserScreens]:
+        """Every adviser-screen row in scope, fetched `page_size` rows at a time."""
+        yield from self._pages(self.adviser_screens, page_size, filters)
+
+    def iter_visit_students(
+        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
+    ) -> Iterator[VisitStudentsVisitStudents]:
+        """Every home-visit row in scope, fetched `page_size` rows at a time."""
+        yield from self._pages(self.visit_students, page_size, filters)
+
+    def _pages(
+        self,
+        fetch: Callable[..., list[RowT]],
+        page_size: int,
+        filters: Mapping[str, object],
+    ) -> Iterator[RowT]:
+        check_page_size(page_size)
+        offset = 0
+        while True:
+            page = fetch(limit=page_size, offset=offset, **filters)
+            yield from page
+            if len(page) < page_size:
+                return
+            offset += len(page)

@@ -3,6 +3,7 @@
     nextschool login                      # prompts for the password, saves tokens
     nextschool students --search สมชาย
     nextschool students --all --json > students.json
+    nextschool query 'query { students(limit: 2) { id code } }'
     nextschool schema pull --output schema.graphql
 
 `main()` is the console-script entry point; it returns the exit code (see
@@ -13,12 +14,10 @@ escape as a traceback.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 
 from .._exceptions import NextSchoolError
-from .._logging import logger
 from ._commands import (
     run_adviser_screens,
     run_eq_template,
@@ -33,7 +32,10 @@ from ._commands import (
 from ._config import SessionConfig
 from ._context import Context
 from ._errors import CommandError, ExitCode, describe, one_line
+from ._generate import run_generate
+from ._notices import CliLogging
 from ._parser import Handler, build_parser
+from ._query import run_query
 from ._schema import run_schema_pull
 from ._serve import run_serve
 from ._session_commands import run_login, run_logout
@@ -50,27 +52,11 @@ HANDLERS: dict[str, Handler] = {
     "stats": run_stats,
     "sdq-template": run_sdq_template,
     "eq-template": run_eq_template,
+    "query": run_query,
+    "generate": run_generate,
     "schema pull": run_schema_pull,
     "serve": run_serve,
 }
-
-
-class VerboseLogging:
-    """Shows the SDK's log records (renewals, retries; -vv: requests) on stderr."""
-
-    def __init__(self, verbosity: int) -> None:
-        self._handler: logging.Handler | None = None
-        self._previous_level = logger.level
-        if verbosity > 0:
-            self._handler = logging.StreamHandler(sys.stderr)
-            self._handler.setFormatter(logging.Formatter("nextschool: %(message)s"))
-            logger.addHandler(self._handler)
-            logger.setLevel(logging.INFO if verbosity == 1 else logging.DEBUG)
-
-    def close(self) -> None:
-        if self._handler is not None:
-            logger.removeHandler(self._handler)
-            logger.setLevel(self._previous_level)
 
 
 def report(message: str) -> None:
@@ -78,21 +64,31 @@ def report(message: str) -> None:
     sys.stderr.flush()
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, notices: CliLogging) -> int:
     ctx = Context(args=args, config=SessionConfig(), stdout=sys.stdout, stderr=sys.stderr)
     handler: Handler = args.handler
     try:
         return handler(ctx)
     except CommandError as error:
+        notices.close()
         report(error.message)
         return error.code
     except NextSchoolError as error:
+        notices.close()
         message, code = describe(error)
         report(message)
         return code
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return run_command(argv)
+    except KeyboardInterrupt:
+        # Between the command's own handling and the exit; still no traceback.
+        return ExitCode.INTERRUPTED
+
+
+def run_command(argv: list[str] | None) -> int:
     parser = build_parser(HANDLERS)
     try:
         args = parser.parse_args(argv)
@@ -100,10 +96,13 @@ def main(argv: list[str] | None = None) -> int:
         # --help, --version and usage errors; argparse has printed the text.
         code = exit_request.code
         return code if isinstance(code, int) else ExitCode.USAGE
-    verbose_logging = VerboseLogging(args.verbose)
+    notices = CliLogging(sys.stderr, args.verbose)
+    interrupted = False
     try:
-        return run(args)
+        return run(args, notices)
     except KeyboardInterrupt:
+        interrupted = True
+        notices.close(interrupted=True)
         sys.stderr.write("\n")
         return ExitCode.INTERRUPTED
     except BrokenPipeError:
@@ -113,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return ExitCode.OK
     finally:
-        verbose_logging.close()
+        if not interrupted:
+            notices.close()
 
 
 __all__ = ["ExitCode", "main"]

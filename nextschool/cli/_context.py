@@ -38,7 +38,7 @@ class Context:
         credentials = env_credentials()
         store: TokenStore
         if self.config.has_tokens_for(url):
-            store = self.config.token_store
+            store = self.config.store_for(url)
         elif credentials is not None:
             store = MemoryTokenStore()
         else:

@@ -33,8 +33,9 @@ class ExitCode(IntEnum):
 EXIT_CODES_HELP = """\
 exit codes:
     0  success
-    1  the API answered with an error, the record does not exist, or
-       `schema pull --check` found the file out of date
+    1  the API answered with an error, the record does not exist,
+       `generate` found an invalid operation, or `schema pull --check` /
+       `generate --check` found the output out of date
     2  usage: bad arguments or configuration
     3  authentication: not logged in, bad credentials, session ended, forbidden
     4  network: no response from the server, or a timeout

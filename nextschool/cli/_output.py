@@ -193,6 +193,7 @@ class Progress:
     def _emit(self, text: str, *, final: bool = False) -> None:
         if not self._enabled:
             return
+        text = "nextschool: " + text
         if self._interactive:
             self._stream.write("\r\033[K" + text + ("\n" if final else ""))
         else:

@@ -20,6 +20,30 @@ renew them as needed. Environment: NEXTSCHOOL_URL, NEXTSCHOOL_USERNAME,
 NEXTSCHOOL_PASSWORD, NEXTSCHOOL_CONFIG_DIR.
 """
 
+QUERY_DESCRIPTION = """\
+Run any GraphQL document with the saved session and print its data as JSON.
+
+  nextschool query 'query { students(limit: 2) { id code } }'
+  nextschool query -f roster.graphql -v limit=50 -v search=สมชาย
+
+-v values are typed from the variables' declared types: Int, Float and Boolean
+are parsed, enum values checked against the schema, lists take a JSON array or
+a repeated -v, input objects a JSON object. Here -v is a variable; --verbose
+logs renewals and retries.
+"""
+
+GENERATE_DESCRIPTION = """\
+Generate a typed client package from your own .graphql operations.
+
+  nextschool generate queries/ --package roster --output src
+
+Validates every operation against the schema first (file:line and the
+offending field, argument or variable; nothing is written on error), then
+writes NAME/ with AsyncClient and Client: one method per operation, pydantic
+models for the selections, on the SDK's auth layer (login, refresh, retries),
+constructed like AsyncNextSchool / NextSchool. Same input, same bytes.
+"""
+
 ADVISER_SCREEN_STATUSES = ("special", "talent", "problem", "risk", "normal", "not_screened", "all")
 VISIT_STATUSES = ("visited", "not_visited", "problem", "normal", "all")
 
@@ -44,11 +68,14 @@ def positive_float(text: str) -> float:
     return value
 
 
-def add_common_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+def add_common_options(
+    parser: argparse.ArgumentParser, *, defaults: bool, short_verbose: bool = True
+) -> None:
     """Options accepted both before and after the subcommand.
 
     A subcommand's parser would overwrite what the main parser parsed with its
-    own defaults, so only the main parser has defaults.
+    own defaults, so only the main parser has defaults. `query` keeps `-v` for
+    its variables (as `-v name=value`), so there only `--verbose` is verbose.
     """
     default: object = None if defaults else argparse.SUPPRESS
     parser.add_argument(
@@ -68,8 +95,7 @@ def add_common_options(parser: argparse.ArgumentParser, *, defaults: bool) -> No
         help="per-request timeout",
     )
     parser.add_argument(
-        "-v",
-        "--verbose",
+        *(("-v", "--verbose") if short_verbose else ("--verbose",)),
         action="count",
         default=0 if defaults else argparse.SUPPRESS,
         help="log renewals and retries to stderr (-vv: every request)",
@@ -121,11 +147,19 @@ class ParserBuilder:
         name: str,
         help_text: str,
         parent: argparse._SubParsersAction[argparse.ArgumentParser] | None = None,
+        *,
+        short_verbose: bool = True,
+        description: str | None = None,
     ) -> argparse.ArgumentParser:
         """A subcommand; `name` may be nested ("schema pull") under `parent`."""
         action = parent if parent is not None else self.commands
-        parser = action.add_parser(name.split()[-1], help=help_text, description=help_text)
-        add_common_options(parser, defaults=False)
+        parser = action.add_parser(
+            name.split()[-1],
+            help=help_text,
+            description=description or help_text,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        add_common_options(parser, defaults=False, short_verbose=short_verbose)
         parser.set_defaults(handler=self.handlers[name])
         return parser
 
@@ -190,6 +224,43 @@ def build_parser(handlers: dict[str, Handler]) -> argparse.ArgumentParser:
     )
     pull.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if the file is out of date"
+    )
+
+    query = command(
+        "query",
+        "run any GraphQL document with the saved session; JSON out",
+        short_verbose=False,
+        description=QUERY_DESCRIPTION,
+    )
+    query.add_argument("document", nargs="?", help="the document (or -f FILE)")
+    query.add_argument("-f", "--file", help="read the document from FILE")
+    query.add_argument(
+        "-v",
+        "--var",
+        dest="variables",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a variable, typed from its declaration; repeat for more (or for list items)",
+    )
+    query.add_argument("--operation", metavar="NAME", help="which operation of the document to run")
+
+    generate = command(
+        "generate",
+        "generate a typed client package from your .graphql operations (nextschool[codegen])",
+        description=GENERATE_DESCRIPTION,
+    )
+    generate.add_argument(
+        "sources", nargs="+", metavar="QUERY_FILES_OR_DIRS", help=".graphql/.gql files or dirs"
+    )
+    generate.add_argument("--package", required=True, metavar="NAME", help="package to write")
+    generate.add_argument(
+        "--output", "-o", default=".", metavar="DIR", help="where NAME/ goes (default: .)"
+    )
+    generate.add_argument(
+        "--schema", metavar="PATH", help="schema SDL (default: the one bundled with nextschool)"
+    )
+    generate.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if the package is out of date"
     )
 
     serve = command("serve", "run the local NextSchool server (needs nextschool[testing])")

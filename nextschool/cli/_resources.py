@@ -97,16 +97,44 @@ def model_fields(model: pydantic.BaseModel, prefix: str = "") -> Iterator[tuple[
             yield label, value
 
 
+# What each count of the care-module summaries means, for people. A field the
+# schema gains later is shown under its own name, in words (total_x -> "x").
+STATS_LABELS = {
+    "total": "students",
+    "visited": "visited",
+    "not_visited": "not visited",
+    "problem": "with problems",
+    "normal": "normal",
+    "total_normal": "normal",
+    "total_risk": "at risk",
+    "total_problem": "with problems",
+    "total_special": "special",
+    "total_genius": "gifted",
+    "total_academic_special": "academic talent",
+    "total_activity_special": "activity talent",
+}
+
+
+def stats_label(field_name: str) -> str:
+    return STATS_LABELS.get(field_name) or field_name.removeprefix("total_").replace("_", " ")
+
+
 def stats_rows(
     visits: VisitStats | None, screens: AdviserScreenStats | None
 ) -> list[tuple[str, str, object]]:
     """(module, measure, count) for the care-module summary."""
     rows: list[tuple[str, str, object]] = []
-    for module, record in (("home visits", visits), ("adviser screening", screens)):
+    records: tuple[tuple[str, pydantic.BaseModel | None], ...] = (
+        ("home visits", visits),
+        ("adviser screening", screens),
+    )
+    for module, record in records:
         if record is None:
             rows.append((module, "(no data)", None))
             continue
-        rows.extend((module, label, value) for label, value in model_fields(record))
+        rows.extend(
+            (module, stats_label(name), getattr(record, name)) for name in type(record).model_fields
+        )
     return rows
 
 

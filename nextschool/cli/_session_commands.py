@@ -50,7 +50,7 @@ def run_login(ctx: Context) -> int:
     url = ctx.url
     username = read_username(ctx)
     password = read_password(ctx)
-    store = ctx.config.token_store
+    store = ctx.config.store_for(url)
     with NextSchool(
         url, username=username, password=password, token_store=store, timeout=ctx.args.timeout
     ) as client:
@@ -67,26 +67,24 @@ def run_login(ctx: Context) -> int:
 
 def run_logout(ctx: Context) -> int:
     config = ctx.config
-    saved_url = config.saved_url()
-    if config.token_store.load() is None or saved_url is None:
-        config.forget_tokens()
-        ctx.stdout.write("Not logged in\n")
+    url = ctx.url
+    if not config.has_tokens_for(url):
+        config.forget_tokens(url)
+        ctx.stdout.write(f"Not logged in to {url}\n")
         return ExitCode.OK
     try:
-        with NextSchool(
-            saved_url, username="", password="", token_store=config.token_store
-        ) as client:
+        with NextSchool(url, username="", password="", token_store=config.store_for(url)) as client:
             client.logout()
     except NextSchoolError as error:
         # The local session ends either way; the user must know the server
         # may still accept the refresh token until it expires.
-        config.forget_tokens()
+        config.forget_tokens(url)
         message, code = describe(error)
         logger.debug("Logout failed: %s", message)
         raise CommandError(
             f"Logged out locally, but the session could not be revoked on the server: {message}",
             code,
         ) from error
-    config.forget_tokens()
-    ctx.stdout.write(f"Logged out of {saved_url}\n")
+    config.forget_tokens(url)
+    ctx.stdout.write(f"Logged out of {url}\n")
     return ExitCode.OK

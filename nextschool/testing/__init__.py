@@ -18,6 +18,8 @@ pytest users can enable the fixtures with
 
 from __future__ import annotations
 
+# First, so that a missing extra is reported as such before anything needs it.
+from nextschool.testing import _extra  # noqa: F401
 from nextschool.testing.app import NextSchoolApp, ServerState, create_app
 from nextschool.testing.controls import HeldRequests, ServerControls
 from nextschool.testing.counters import CountersSnapshot, ServerCounters

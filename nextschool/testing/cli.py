@@ -58,7 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         sock = bind_socket(args.host, args.port)
     except OSError as error:
-        print(f"Cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        print(
+            f"nextschool: error: Cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr
+        )
         return 1
     port = int(sock.getsockname()[1])
     limits = "on" if settings.rate_limits else "off"

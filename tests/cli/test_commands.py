@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -126,8 +127,14 @@ def test_stats_json_and_table(
         "adviserScreenStats": dumped(screens),
     }
     table_rows = [line.split() for line in table.out.splitlines()]
-    assert ["home", "visits", "total", str(visits.total)] in table_rows
-    assert ["adviser", "screening", "totalRisk", str(screens.total_risk)] in table_rows
+    assert ["home", "visits", "students", str(visits.total)] in table_rows
+    assert ["home", "visits", "not", "visited", str(visits.not_visited)] in table_rows
+    assert ["adviser", "screening", "at", "risk", str(screens.total_risk)] in table_rows
+    assert ["adviser", "screening", "academic", "talent", str(screens.total_academic_special)] in (
+        table_rows
+    )
+    # Human labels only: no API field name (notVisited, totalSpecial) in the table.
+    assert not re.search(r"\b(total|not)[A-Z]", table.out), table.out
 
 
 @pytest.mark.parametrize(("command", "questions"), [("sdq-template", 25), ("eq-template", 52)])
@@ -184,7 +191,7 @@ def test_login_json_prints_the_user(
 
 def test_logout_without_a_session_is_harmless(run_main: RunMain) -> None:
     outcome = run_main("logout")
-    assert (outcome.code, outcome.out) == (0, "Not logged in\n")
+    assert (outcome.code, outcome.out) == (0, "Not logged in to https://data.nextschool.io/\n")
 
 
 def test_help_lists_the_commands_and_exit_codes(run_main: RunMain) -> None:

@@ -22,8 +22,8 @@ def expected_progress(total: int, page_size: int) -> list[str]:
     while fetched < total:
         fetched = min(total, fetched + page_size)
         page += 1
-        lines.append(f"fetched {fetched} rows (page {page})")
-    return [*lines, f"done: {total} rows"]
+        lines.append(f"nextschool: fetched {fetched} rows (page {page})")
+    return [*lines, f"nextschool: done: {total} rows"]
 
 
 def test_students_export_pages_through_every_row_with_filters(
@@ -80,7 +80,7 @@ def test_table_export_prints_every_row_once_under_one_header(
     assert lines[0].split() == ["ID", "Username", "Name", "Position", "Group", "Homeroom"]
     ids = [int(line.split()[0]) for line in lines[2:]]
     assert ids == [teacher.id for teacher in expected]
-    assert outcome.err.splitlines()[-1] == f"done: {len(expected)} rows"
+    assert outcome.err.splitlines()[-1] == f"nextschool: done: {len(expected)} rows"
 
 
 def test_quiet_export_has_no_progress(logged_in: LocalServer, run_main: RunMain) -> None:
@@ -109,7 +109,9 @@ def test_export_process_streams_json_and_progress(
     assert outcome.code == 0, outcome.err
     rows = json.loads(outcome.out)
     assert rows == [row.model_dump(mode="json", by_alias=True) for row in expected]
-    assert re.fullmatch(r"(fetched \d+ rows \(page \d+\)\n)+done: \d+ rows\n", outcome.err)
+    assert re.fullmatch(
+        r"(nextschool: fetched \d+ rows \(page \d+\)\n)+nextschool: done: \d+ rows\n", outcome.err
+    )
     assert outcome.err.splitlines() == expected_progress(len(expected), 30)
 
 

@@ -101,7 +101,9 @@ def test_progress_lines_outside_a_terminal_and_silence_when_quiet() -> None:
     progress = Progress(stream)
     progress.page(100, 1)
     progress.done(150)
-    assert stream.getvalue() == "fetched 100 rows (page 1)\ndone: 150 rows\n"
+    assert stream.getvalue() == (
+        "nextschool: fetched 100 rows (page 1)\nnextschool: done: 150 rows\n"
+    )
 
     quiet = io.StringIO()
     Progress(quiet, enabled=False).page(1, 1)

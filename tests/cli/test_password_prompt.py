@@ -16,6 +16,7 @@ import pytest
 from nextschool.testing import DEMO_PASSWORD, LocalServer
 
 from .conftest import Cli
+from .test_session import session_file
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 
@@ -104,7 +105,7 @@ def test_the_prompt_turns_echo_off_and_the_password_never_appears(
     assert TYPED.encode() not in login.terminal
     assert TYPED not in login.out
     assert nextschool_server.counters.login_attempts == 1
-    assert not (config_dir / "tokens.json").exists()
+    assert not session_file(config_dir, nextschool_server.url).exists()
 
 
 def test_the_prompt_logs_in_with_what_was_typed(
@@ -114,5 +115,5 @@ def test_the_prompt_logs_in_with_what_was_typed(
 
     assert login.code == 0, login.terminal
     assert login.out == f"Logged in to {nextschool_server.url} as API User\n"
-    assert (config_dir / "tokens.json").exists()
+    assert session_file(config_dir, nextschool_server.url).exists()
     assert nextschool_server.counters.logins == 1

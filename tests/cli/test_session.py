@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
 import stat
 import time
 from pathlib import Path
 
+from nextschool.cli._config import SessionConfig
 from nextschool.testing import DEMO_PASSWORD, LocalServer
 from nextschool.testing.pytest_plugin import ServerFactory
 
 from .conftest import DEMO_ENV, Cli, RunMain, assert_one_error_line
 
 
-def saved_tokens(config_dir: Path) -> dict[str, object]:
-    content = json.loads((config_dir / "tokens.json").read_text(encoding="utf-8"))
+def session_file(config_dir: Path, url: str) -> Path:
+    return SessionConfig(config_dir).store_for(url).path
+
+
+def saved_tokens(config_dir: Path, url: str) -> dict[str, object]:
+    content = json.loads(session_file(config_dir, url).read_text(encoding="utf-8"))
     assert isinstance(content, dict)
     return content
 
@@ -27,9 +31,9 @@ def test_login_saves_tokens_readable_only_by_the_owner(
 
     assert outcome.code == 0, outcome.err
     assert outcome.out == f"Logged in to {nextschool_server.url} as API User\n"
-    tokens_file = config_dir / "tokens.json"
+    tokens_file = session_file(config_dir, nextschool_server.url)
     assert stat.S_IMODE(tokens_file.stat().st_mode) == 0o600
-    tokens = saved_tokens(config_dir)
+    tokens = saved_tokens(config_dir, nextschool_server.url)
     assert isinstance(tokens["access_token"], str)
     assert isinstance(tokens["refresh_token"], str)
     for secret in (tokens["access_token"], tokens["refresh_token"]):
@@ -41,7 +45,7 @@ def test_a_second_command_reuses_the_saved_token(
     cli: Cli, config_dir: Path, nextschool_server: LocalServer
 ) -> None:
     assert cli.run("login", "--url", nextschool_server.url, env=DEMO_ENV).code == 0
-    before = saved_tokens(config_dir)
+    before = saved_tokens(config_dir, nextschool_server.url)
 
     # No credentials in the environment, no --url: the session carries both.
     outcome = cli.run("students", "--limit", "3", "--json")
@@ -51,7 +55,7 @@ def test_a_second_command_reuses_the_saved_token(
     counters = nextschool_server.counters
     assert (counters.logins, counters.refreshes) == (1, 0)
     assert counters.requests_by_operation.get("Students") == 1
-    assert saved_tokens(config_dir) == before
+    assert saved_tokens(config_dir, nextschool_server.url) == before
 
 
 def test_an_expired_token_is_refreshed_by_a_later_command_and_saved(
@@ -59,7 +63,7 @@ def test_an_expired_token_is_refreshed_by_a_later_command_and_saved(
 ) -> None:
     server = nextschool_server_factory(access_token_ttl=1.0)
     assert cli.run("login", "--url", server.url, env=DEMO_ENV).code == 0
-    before = saved_tokens(config_dir)
+    before = saved_tokens(config_dir, server.url)
     time.sleep(1.3)
 
     outcome = cli.run("teachers", "--limit", "2", "--json")
@@ -68,25 +72,25 @@ def test_an_expired_token_is_refreshed_by_a_later_command_and_saved(
     assert len(json.loads(outcome.out)) == 2
     counters = server.counters
     assert (counters.logins, counters.refreshes) == (1, 1)
-    after = saved_tokens(config_dir)
+    after = saved_tokens(config_dir, server.url)
     assert after["access_token"] != before["access_token"]
     assert after["refresh_token"] == before["refresh_token"]
     assert isinstance(after["access_expires_at"], float)
     assert after["access_expires_at"] > time.time()
-    assert stat.S_IMODE((config_dir / "tokens.json").stat().st_mode) == 0o600
+    assert stat.S_IMODE(session_file(config_dir, server.url).stat().st_mode) == 0o600
 
 
 def test_logout_revokes_the_session_and_deletes_the_tokens(
     cli: Cli, config_dir: Path, nextschool_server: LocalServer
 ) -> None:
     assert cli.run("login", "--url", nextschool_server.url, env=DEMO_ENV).code == 0
-    refresh_token = saved_tokens(config_dir)["refresh_token"]
+    refresh_token = saved_tokens(config_dir, nextschool_server.url)["refresh_token"]
 
     outcome = cli.run("logout")
 
     assert outcome.code == 0, outcome.err
     assert outcome.out == f"Logged out of {nextschool_server.url}\n"
-    assert not (config_dir / "tokens.json").exists()
+    assert not session_file(config_dir, nextschool_server.url).exists()
     assert nextschool_server.counters.logouts == 1
     assert str(refresh_token) not in outcome.out + outcome.err
 
@@ -119,7 +123,7 @@ def test_wrong_password_is_one_line_with_the_auth_exit_code(
     assert outcome.code == 3
     assert "Invalid credentials" in assert_one_error_line(outcome)
     assert wrong not in outcome.out + outcome.err
-    assert not (config_dir / "tokens.json").exists()
+    assert not session_file(config_dir, nextschool_server.url).exists()
 
 
 def test_the_password_can_come_from_stdin(
@@ -135,7 +139,7 @@ def test_the_password_can_come_from_stdin(
         stdin=DEMO_PASSWORD + "\n",
     )
     assert outcome.code == 0, outcome.err
-    assert (config_dir / "tokens.json").exists()
+    assert session_file(config_dir, nextschool_server.url).exists()
     assert nextschool_server.counters.logins == 1
 
 
@@ -165,7 +169,7 @@ def test_a_dead_session_is_reported_and_forgotten(
     assert outcome.code == 3
     line = assert_one_error_line(outcome)
     assert "run `nextschool login` first" in line
-    assert not (config_dir / "tokens.json").exists()
+    assert not session_file(config_dir, nextschool_server.url).exists()
 
 
 def test_no_server_listening_is_a_network_error(cli: Cli, unused_port: int) -> None:
@@ -183,4 +187,4 @@ def test_environment_credentials_work_without_a_saved_session(
     assert outcome.code == 0, outcome.err
     assert json.loads(outcome.out)["id"] == 101
     assert nextschool_server.counters.logins == 1
-    assert not os.path.exists(config_dir / "tokens.json")
+    assert not (config_dir / "sessions").exists()

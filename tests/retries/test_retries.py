@@ -132,3 +132,27 @@ def test_documented_login_rate_limit_is_reported() -> None:
     assert caught.value.codes == ("RATE_LIMITED",)
     assert caught.value.retry_after is not None
     assert 1 < caught.value.retry_after <= 60
+
+
+REVOKE = "mutation Revoke($t: String!) { logout(refreshToken: $t) }"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "# revoke a token we no longer use\n" + REVOKE,
+        "query Other { visitStats { total } }\n" + REVOKE,
+    ],
+    ids=["after a comment", "after another operation"],
+)
+def test_a_mutation_anywhere_in_a_document_is_not_sent_again(
+    server: LocalServer, document: str
+) -> None:
+    # Documents of `execute()` and `nextschool query` come from users: the
+    # operation run is the one named, wherever it stands in the text.
+    with client(server) as sdk:
+        sdk.login()
+        server.controls.fail_next(1, "http_502", operation="Revoke")
+        with pytest.raises(HTTPStatusError):
+            sdk.execute(document, operation_name="Revoke", variables={"t": "unknown"})
+    assert server.counters.requests_by_operation["Revoke"] == 1

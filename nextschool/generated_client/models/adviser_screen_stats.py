@@ -23,5 +23,8 @@ class AdviserScreenStatsAdviserScreenStats(BaseModel):
     total_academic_special: Optional[int] = Field(alias="totalAcademicSpecial")
     total_activity_special: Optional[int] = Field(alias="totalActivitySpecial")
 
+    def __repr_name__(self) -> str:
+        return "AdviserScreenStats"
+
 
 AdviserScreenStats.model_rebuild()

@@ -26,5 +26,8 @@ class AdviserScreensAdviserScreens(BaseModel):
     screened_at: Optional[str] = Field(alias="screenedAt")
     overall: Optional[str]
 
+    def __repr_name__(self) -> str:
+        return "AdviserScreenRow"
+
 
 AdviserScreens.model_rebuild()

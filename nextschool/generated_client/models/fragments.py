@@ -14,11 +14,17 @@ class AuthUserFields(BaseModel):
     name: Optional[str]
     email: Optional[str]
 
+    def __repr_name__(self) -> str:
+        return "AuthUser"
+
 
 class QuestionnaireTemplateFields(BaseModel):
     id: int
     name: Optional[str]
     questions: list["QuestionnaireTemplateFieldsQuestions"]
+
+    def __repr_name__(self) -> str:
+        return "QuestionnaireTemplate"
 
 
 class QuestionnaireTemplateFieldsQuestions(BaseModel):
@@ -27,11 +33,17 @@ class QuestionnaireTemplateFieldsQuestions(BaseModel):
     question_text: Optional[str] = Field(alias="questionText")
     answers: list["QuestionnaireTemplateFieldsQuestionsAnswers"]
 
+    def __repr_name__(self) -> str:
+        return "QuestionnaireQuestion"
+
 
 class QuestionnaireTemplateFieldsQuestionsAnswers(BaseModel):
     id: int
     answer_text: Optional[str] = Field(alias="answerText")
     answer_point: Optional[int] = Field(alias="answerPoint")
+
+    def __repr_name__(self) -> str:
+        return "QuestionnaireAnswer"
 
 
 class StudentVisitFields(BaseModel):
@@ -39,6 +51,9 @@ class StudentVisitFields(BaseModel):
     overall: Optional[str]
     overall_text: Optional[str] = Field(alias="overallText")
     visited_at: Optional[str] = Field(alias="visitedAt")
+
+    def __repr_name__(self) -> str:
+        return "StudentVisit"
 
 
 class StudentFields(BaseModel):
@@ -65,6 +80,9 @@ class StudentFields(BaseModel):
     classroom_name: Optional[str] = Field(alias="classroomName")
     visit: Optional["StudentFieldsVisit"]
 
+    def __repr_name__(self) -> str:
+        return "Student"
+
 
 class StudentFieldsVisit(StudentVisitFields):
     pass
@@ -76,6 +94,9 @@ class VisitStatsFields(BaseModel):
     not_visited: Optional[int] = Field(alias="notVisited")
     problem: Optional[int]
     normal: Optional[int]
+
+    def __repr_name__(self) -> str:
+        return "VisitStats"
 
 
 class TeacherFields(BaseModel):
@@ -99,9 +120,13 @@ class TeacherFields(BaseModel):
     takecare: Optional[str]
     visit_summary: Optional["TeacherFieldsVisitSummary"] = Field(alias="visitSummary")
 
+    def __repr_name__(self) -> str:
+        return "Teacher"
+
 
 class TeacherFieldsVisitSummary(VisitStatsFields):
-    pass
+    def __repr_name__(self) -> str:
+        return "TeacherVisitSummary"
 
 
 AuthUserFields.model_rebuild()

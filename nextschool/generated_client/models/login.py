@@ -22,6 +22,9 @@ class LoginLogin(BaseModel):
     )
     user: "LoginLoginUser"
 
+    def __repr_name__(self) -> str:
+        return "LoginResult"
+
 
 LoginLoginUser = AuthUserFields
 Login.model_rebuild()

@@ -19,5 +19,8 @@ class RefreshTokenRefreshToken(BaseModel):
         alias="expiresIn"
     )
 
+    def __repr_name__(self) -> str:
+        return "RefreshResult"
+
 
 RefreshToken.model_rebuild()

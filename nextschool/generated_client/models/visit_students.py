@@ -25,5 +25,8 @@ class VisitStudentsVisitStudents(BaseModel):
     overall: Optional[str]
     overall_text: Optional[str] = Field(alias="overallText")
 
+    def __repr_name__(self) -> str:
+        return "VisitStudentRow"
+
 
 VisitStudents.model_rebuild()
