@@ -2,7 +2,9 @@
 
     python dev.py demo    # the SDK against a local NextSchool server, offline
     python dev.py test    # regeneration check, ruff, mypy --strict, pyright, the
-                          # distributions (build, twine check), the docs site, pytest
+                          # distributions (build, twine check), the docs site, pytest,
+                          # and a quick mutation run over one small module
+    python dev.py mutate [module ...]   # mutation scores of the core modules
 
 Both create `.venv` on first use. The demo installs only what it runs: the
 package with its `testing` extra (httpx, pydantic, graphql-core, uvicorn).
@@ -103,10 +105,15 @@ def test() -> None:
     build_distributions()
     os.environ["NO_MKDOCS_2_WARNING"] = "1"  # a banner, not a finding
     run(PYTHON, "-m", "mkdocs", "build", "--strict", "--quiet")
+    run(PYTHON, "scripts/mutate.py", "--quick")
     run(PYTHON, "-m", "pytest", *sys.argv[2:])
 
 
-COMMANDS = {"demo": demo, "test": test}
+def mutate() -> None:
+    run(PYTHON, "scripts/mutate.py", *sys.argv[2:])
+
+
+COMMANDS = {"demo": demo, "test": test, "mutate": mutate}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

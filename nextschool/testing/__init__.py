@@ -21,7 +21,7 @@ from __future__ import annotations
 # First, so that a missing extra is reported as such before anything needs it.
 from nextschool.testing import _extra  # noqa: F401  # pyright: ignore[reportUnusedImport]
 from nextschool.testing.app import NextSchoolApp, ServerState, create_app
-from nextschool.testing.controls import ServerControls
+from nextschool.testing.controls import HeldRequests, ServerControls
 from nextschool.testing.counters import CountersSnapshot, ServerCounters
 from nextschool.testing.server import IssuedTokens, LocalServer, run_local_server
 from nextschool.testing.settings import (
@@ -42,6 +42,7 @@ __all__ = [
     "OTHER_SCHOOL_PASSWORD",
     "OTHER_SCHOOL_USERNAME",
     "CountersSnapshot",
+    "HeldRequests",
     "IssuedTokens",
     "LocalServer",
     "NextSchoolApp",

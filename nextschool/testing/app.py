@@ -141,6 +141,9 @@ class NextSchoolApp:
         operation_key = operation.name if operation else operation_name
         state.counters.operation(operation_key)
 
+        hold = state.controls.take_hold(operation_key)
+        if hold is not None:
+            await asyncio.to_thread(hold.wait_for_release)
         fault = state.controls.take_fault(operation_key)
         if fault is not None:
             return fault_response(fault, operation, state.settings.global_limit_per_minute)

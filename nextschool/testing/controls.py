@@ -28,6 +28,57 @@ class Fault:
     retry_after: int = 1
 
 
+class HeldRequests:
+    """Requests the server keeps unanswered until `release()`.
+
+    Tests synchronise on these events instead of on delays: wait until the
+    requests have arrived, do what must happen meanwhile, then release them.
+    """
+
+    # A forgotten hold must not keep a server thread forever.
+    MAX_HOLD_SECONDS = 60.0
+
+    def __init__(self, n: int, operation: str | None) -> None:
+        self.operation = operation
+        self._remaining = n
+        self._arrived = 0
+        self._condition = threading.Condition()
+        self._released = threading.Event()
+
+    @property
+    def arrived(self) -> int:
+        with self._condition:
+            return self._arrived
+
+    def wait_until_arrived(self, count: int = 1, timeout: float = 10.0) -> None:
+        """Block until `count` held requests have reached the server."""
+        with self._condition:
+            if not self._condition.wait_for(lambda: self._arrived >= count, timeout):
+                raise TimeoutError(f"{self._arrived} of {count} held requests arrived")
+
+    def release(self) -> None:
+        """Let every held request, and any later one this hold catches, go on."""
+        self._released.set()
+
+    @property
+    def released(self) -> bool:
+        return self._released.is_set()
+
+    def claim(self, operation: str | None) -> bool:
+        """The server's side: whether this request is one to hold (counts it)."""
+        with self._condition:
+            if self._remaining == 0 or self.operation not in (None, operation):
+                return False
+            self._remaining -= 1
+            self._arrived += 1
+            self._condition.notify_all()
+            return True
+
+    def wait_for_release(self) -> bool:
+        """The server's side, run in a worker thread: True once released."""
+        return self._released.wait(self.MAX_HOLD_SECONDS)
+
+
 class ServerControls:
     """Fault injection and token revocation for one server.
 
@@ -40,6 +91,7 @@ class ServerControls:
         self._limiters = limiters
         self._lock = threading.Lock()
         self._faults: list[Fault] = []
+        self._holds: list[HeldRequests] = []
         self.reject_all_tokens: bool = False
         self.auth_failure_status: int = 200
         self.delay: float = 0.0
@@ -82,13 +134,40 @@ class ServerControls:
             raise ValueError("retry_after must not be negative")
         self._queue(Fault("rate_limit", _count(n), operation, mode, retry_after))
 
+    def hold_next(self, n: int, operation: str | None = None) -> HeldRequests:
+        """Hold the next `n` requests (of `operation` only, if given) until released.
+
+        A held request is answered, fault and all, only after `release()`; the
+        returned handle tells when the held requests have arrived.
+        """
+        hold = HeldRequests(_count(n), operation)
+        with self._lock:
+            self._holds.append(hold)
+        return hold
+
+    def take_hold(self, operation: str | None) -> HeldRequests | None:
+        """The server's side: the hold this request falls under, if any."""
+        with self._lock:
+            for hold in self._holds:
+                if hold.claim(operation):
+                    return hold
+        return None
+
+    def release_held(self) -> None:
+        """Release every held request and stop holding new ones."""
+        with self._lock:
+            holds, self._holds = self._holds, []
+        for hold in holds:
+            hold.release()
+
     def reset(self) -> None:
-        """Clear queued faults and restore the defaults of every knob.
+        """Clear queued faults, release held requests and restore every knob's default.
 
         Revocations stay in force: they are facts about issued tokens, not faults.
         """
         with self._lock:
             self._faults.clear()
+        self.release_held()
         self.reject_all_tokens = False
         self.auth_failure_status = 200
         self.delay = 0.0

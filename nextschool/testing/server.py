@@ -197,6 +197,8 @@ def run_local_server(
             time.sleep(0.002)
         yield LocalServer(server_url(host, actual_port), host, actual_port, state)
     finally:
+        # A request a test left held would otherwise keep a worker thread.
+        state.controls.release_held()
         server.should_exit = True
         if thread.is_alive():
             thread.join(_STOP_TIMEOUT)

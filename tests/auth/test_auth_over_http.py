@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -194,14 +195,16 @@ async def test_a_late_rejection_of_an_older_token_does_not_refresh_again(
     async with demo_async(server) as client:
         await client.login()
         server.controls.revoke_access_tokens()
-        server.controls.delay = 0.3
         server.counters.reset()
-        first = asyncio.create_task(client.students(limit=1))
-        # Sent with the old token while the first call is refreshing; its
-        # rejection arrives after the refresh has finished.
-        await asyncio.sleep(0.4)
+        # The second call goes out with the old token and is held at the
+        # server until the first call has refreshed: its rejection arrives late.
+        held = server.controls.hold_next(1, operation="Students")
         second = asyncio.create_task(client.students(limit=1))
-        await asyncio.gather(first, second)
+        await asyncio.to_thread(held.wait_until_arrived)
+        assert len(await client.students(limit=1)) == 1
+        assert server.counters.refreshes == 1
+        held.release()
+        assert len(await second) == 1
     assert server.counters.refreshes == 1
     assert server.counters.requests_by_operation["Students"] == 4
 
@@ -341,17 +344,54 @@ def test_half_a_credential_pair(server: LocalServer, monkeypatch: pytest.MonkeyP
         assert len(resumed.students(limit=1)) == 1
 
 
-async def test_waiters_share_the_error_of_a_failed_refresh(server: LocalServer) -> None:
+class RenewalQueue:
+    """Signals once `expected` calls have taken their place behind a token renewal.
+
+    Wraps the client's `renewal_ticket`, which a call takes right after the
+    server refused its token and before it waits for the renewal lock.
+    """
+
+    def __init__(
+        self, client: NextSchool | AsyncNextSchool, expected: int, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        self.everyone_queued = threading.Event()
+        self._expected = expected
+        self._queued = 0
+        self._lock = threading.Lock()
+        take_ticket = client._tokens.renewal_ticket
+
+        def counted() -> int:
+            ticket = take_ticket()
+            with self._lock:
+                self._queued += 1
+                if self._queued >= self._expected:
+                    self.everyone_queued.set()
+            return ticket
+
+        monkeypatch.setattr(client._tokens, "renewal_ticket", counted)
+
+    def wait(self) -> None:
+        assert self.everyone_queued.wait(30), f"only {self._queued} calls queued"
+
+
+async def test_waiters_share_the_error_of_a_failed_refresh(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    callers = 50
     async with demo_async(server) as client:
         await client.login()
         server.controls.revoke_access_tokens()
         server.controls.fail_next(1, "http_503", operation="RefreshToken")
-        # Slow answers, so every call is waiting while the one refresh fails.
-        server.controls.delay = 0.2
+        refresh = server.controls.hold_next(1, operation="RefreshToken")
+        queue = RenewalQueue(client, callers, monkeypatch)
         server.counters.reset()
-        outcomes = await asyncio.gather(
-            *(client.students(limit=1) for _ in range(50)), return_exceptions=True
+        calls = asyncio.gather(
+            *(client.students(limit=1) for _ in range(callers)), return_exceptions=True
         )
+        # The refresh fails only once every call is waiting for it.
+        await asyncio.to_thread(queue.wait)
+        refresh.release()
+        outcomes = await calls
         assert all(isinstance(outcome, HTTPStatusError) for outcome in outcomes)
         assert server.counters.requests_by_operation["RefreshToken"] == 1
         # The session is intact: the next call refreshes and succeeds.
@@ -360,12 +400,16 @@ async def test_waiters_share_the_error_of_a_failed_refresh(server: LocalServer) 
     assert server.counters.logins == 0
 
 
-def test_threads_share_the_error_of_a_failed_refresh(server: LocalServer) -> None:
+def test_threads_share_the_error_of_a_failed_refresh(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    callers = 20
     with demo_sync(server) as client:
         client.login()
         server.controls.revoke_access_tokens()
         server.controls.fail_next(1, "http_503", operation="RefreshToken")
-        server.controls.delay = 0.2
+        refresh = server.controls.hold_next(1, operation="RefreshToken")
+        queue = RenewalQueue(client, callers, monkeypatch)
         server.counters.reset()
 
         def call() -> object:
@@ -374,12 +418,15 @@ def test_threads_share_the_error_of_a_failed_refresh(server: LocalServer) -> Non
             except HTTPStatusError as error:
                 return error
 
-        with ThreadPoolExecutor(max_workers=20) as pool:
-            outcomes = list(pool.map(lambda _: call(), range(20)))
+        with ThreadPoolExecutor(max_workers=callers) as pool:
+            futures = [pool.submit(call) for _ in range(callers)]
+            queue.wait()
+            refresh.release()
+            outcomes = [future.result() for future in futures]
         assert all(isinstance(outcome, HTTPStatusError) for outcome in outcomes)
         assert server.counters.requests_by_operation["RefreshToken"] == 1
-        server.controls.delay = 0
         assert len(client.students(limit=1)) == 1
+    assert server.counters.refreshes == 1
 
 
 async def test_timeout_applies_to_a_client_passed_in(server: LocalServer) -> None:
@@ -395,8 +442,8 @@ async def test_timeout_applies_to_a_client_passed_in(server: LocalServer) -> Non
         ) as client,
     ):
         await client.login()
-        server.controls.delay = 0.6
+        held = server.controls.hold_next(1, operation="Students")
         with pytest.raises(APITimeoutError):
             await client.students(limit=1)
-        server.controls.delay = 0
+        held.release()
         assert len(await client.students(limit=1, timeout=5)) == 1

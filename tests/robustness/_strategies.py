@@ -10,12 +10,23 @@ import json
 from datetime import datetime, timezone
 from email.utils import format_datetime
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from ._payloads import Json, template_data
 from ._scripted_api import CannedResponse
 
 BEYOND_FLOAT_RANGE = 10**400
+
+
+def scaled_examples(n: int) -> int:
+    """`n` examples at the default budget of 100, scaled to the loaded profile's.
+
+    The profiles are in tests/conftest.py: "ci" (derandomised, the default) and
+    "long" (random, ten times the examples).
+    """
+    return max(1, n * settings().max_examples // 100)
+
 
 edge_numbers = st.sampled_from(
     [

@@ -30,10 +30,10 @@ from ._harness import (
 )
 from ._payloads import template_data
 from ._scripted_api import CannedResponse, ScriptedApi
-from ._strategies import malformed_responses
+from ._strategies import malformed_responses, scaled_examples
 
 FAST_EXAMPLES = settings(
-    max_examples=100,
+    max_examples=scaled_examples(100),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
@@ -68,7 +68,7 @@ def test_malformed_answer_gives_typed_error_and_client_recovers(
 
 @pytest.mark.parametrize("kind", CLIENT_KINDS)
 @pytest.mark.parametrize("operation", OPERATIONS, ids=repr)
-@settings(FAST_EXAMPLES, max_examples=25)
+@settings(FAST_EXAMPLES, max_examples=scaled_examples(25))
 @given(data=st.data())
 def test_two_malformed_answers_in_a_row(
     kind: ClientKind, operation: Operation, data: st.DataObject
@@ -97,7 +97,7 @@ TRANSPORT_ERRORS = [
 
 @pytest.mark.parametrize("kind", CLIENT_KINDS)
 @pytest.mark.parametrize("operation", OPERATIONS, ids=repr)
-@settings(FAST_EXAMPLES, max_examples=12)
+@settings(FAST_EXAMPLES, max_examples=scaled_examples(12))
 @given(error=st.sampled_from(TRANSPORT_ERRORS))
 def test_transport_failure_gives_connection_error(
     kind: ClientKind, operation: Operation, error: httpx.HTTPError
@@ -128,7 +128,7 @@ def _huge_body(body_kind: str, size: int, operation: str) -> bytes:
 
 
 @pytest.mark.parametrize("kind", CLIENT_KINDS)
-@settings(FAST_EXAMPLES, max_examples=6)
+@settings(FAST_EXAMPLES, max_examples=scaled_examples(6))
 @given(
     body_kind=st.sampled_from(
         [

@@ -142,11 +142,11 @@ def test_connection_dropped_mid_body_is_retried(kind: ClientKind, server: LocalS
 def test_read_timeout(kind: ClientKind, server: LocalServer) -> None:
     with _session_client(kind, server, timeout=SHORT_READ_TIMEOUT) as client:
         access_token = _access_token(client)
-        server.controls.delay = 0.6
+        held = server.controls.hold_next(1, operation="Students")
         with pytest.raises(APITimeoutError) as caught:
             client.call("students", limit=3)
         assert caught.value.operation == "Students"
-        server.controls.delay = 0.0
+        held.release()
         _assert_session_intact(client, access_token, server)
         _wait_until_idle(server)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import httpx
 import pytest
 
-from nextschool.testing import LocalServer
+from nextschool.testing import LocalServer, ServerSettings, run_local_server
 
 from .helpers import LOGIN, Api
 
@@ -88,6 +89,42 @@ def test_delay_is_added_to_every_response(api: Api, nextschool_server: LocalServ
     started = time.perf_counter()
     api.post("{ __typename }")
     assert time.perf_counter() - started < 0.25
+
+
+def test_held_requests_are_answered_only_once_released(
+    api: Api, nextschool_server: LocalServer
+) -> None:
+    controls = nextschool_server.controls
+    token = nextschool_server.issue_tokens().access_token
+    held = controls.hold_next(1, operation="Students")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        answer = pool.submit(api.gql, STUDENTS, token=token)
+        held.wait_until_arrived()
+        # Other operations, and the next Students call, are not held.
+        assert "errors" not in api.gql(TEACHERS, token=token)
+        assert "errors" not in api.gql(STUDENTS, token=token)
+        assert not answer.done()
+        assert held.arrived == 1
+        held.release()
+        assert "errors" not in answer.result(timeout=10)
+    assert nextschool_server.counters.requests_by_operation["Students"] == 2
+
+
+def test_a_held_request_still_gets_its_fault(api: Api, nextschool_server: LocalServer) -> None:
+    controls = nextschool_server.controls
+    held = controls.hold_next(1)
+    controls.fail_next(1, "http_503")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        answer = pool.submit(api.post, "{ __typename }")
+        held.wait_until_arrived()
+        held.release()
+        assert answer.result(timeout=10).status_code == 503
+
+
+def test_waiting_for_requests_that_never_come_times_out(nextschool_server: LocalServer) -> None:
+    held = nextschool_server.controls.hold_next(2)
+    with pytest.raises(TimeoutError, match="0 of 1 held requests arrived"):
+        held.wait_until_arrived(1, timeout=0.01)
 
 
 @pytest.mark.parametrize(
@@ -218,7 +255,9 @@ def test_reset_clears_faults_and_knobs(api: Api, nextschool_server: LocalServer)
     controls.delay = 5.0
     controls.auth_failure_status = 401
     controls.reject_all_tokens = True
+    held = controls.hold_next(3)
     controls.reset()
+    assert held.released
     assert controls.pending_faults == 0
     assert (controls.delay, controls.auth_failure_status, controls.reject_all_tokens) == (
         0.0,
@@ -239,3 +278,15 @@ def test_controls_reject_unknown_kinds(nextschool_server: LocalServer) -> None:
     with pytest.raises(ValueError, match="negative"):
         controls.fail_next(-1, "html")
     assert controls.pending_faults == 0
+
+
+def test_stopping_the_server_releases_held_requests() -> None:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        with run_local_server(ServerSettings(rate_limits=False)) as server:
+            held = server.controls.hold_next(1)
+            answer = pool.submit(httpx.post, server.url, json={"query": "{ __typename }"})
+            held.wait_until_arrived()
+        assert held.released
+        # Answered or cut off by the shutdown, but not left waiting for the hold.
+        done, _ = wait([answer], timeout=10)
+        assert answer in done
