@@ -23,7 +23,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 
 # Measured (benchmarks/README.md, "Holding the collector"): from about this
@@ -38,7 +38,7 @@ _held_since = 0.0
 
 
 @contextmanager
-def gc_held_for(body_size: int) -> Iterator[None]:
+def gc_held_for(body_size: int) -> Generator[None, None, None]:
     """Hold the cyclic collector while the body of `body_size` bytes is parsed."""
     joined = body_size >= LARGE_BODY_BYTES and _join()
     try:

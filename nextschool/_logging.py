@@ -36,7 +36,7 @@ def _remember(value: str) -> None:
 def _pinned() -> set[str]:
     """The secrets of live clients; forgets collected ones. Call under _lock."""
     values: set[str] = set()
-    alive = []
+    alive: list[tuple[weakref.ref[PinnedSecrets], dict[str, str]]] = []
     for holder, held in _holders:
         if holder() is None:
             for value in held.values():

@@ -40,7 +40,9 @@ class RateLimiter(Protocol):
     `pause(seconds)`, when present, when the server says to slow down.
     """
 
-    def acquire(self, *, login: bool = False, timeout: float | None = None) -> None: ...
+    def acquire(self, *, login: bool = False, timeout: float | None = None) -> None:
+        """Wait for a slot for one request (a login or refresh if `login`), up to `timeout` s."""
+        ...
 
 
 class SlidingLog:
@@ -62,9 +64,10 @@ class SlidingLog:
 
 
 def check_budget(requests: int, per: float, login_requests: int, max_wait: float) -> None:
-    if isinstance(requests, bool) or not isinstance(requests, int) or requests < 1:
+    # Checked at run time too: these come from callers' configuration.
+    if isinstance(requests, bool) or not isinstance(requests, int) or requests < 1:  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ConfigurationError("requests must be a whole number of 1 or more")
-    if isinstance(login_requests, bool) or not isinstance(login_requests, int):
+    if isinstance(login_requests, bool) or not isinstance(login_requests, int):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ConfigurationError("login_requests must be a whole number of 1 or more")
     if login_requests < 1:
         raise ConfigurationError("login_requests must be a whole number of 1 or more")
@@ -185,11 +188,13 @@ class LocalRateLimiter:
             return (self._logins if login else self._requests).take(now)
 
     def acquire(self, *, login: bool = False, timeout: float | None = None) -> None:
+        """Wait for a slot for one request (a login or refresh if `login`), up to `timeout` s."""
         budget = WaitBudget(timeout, self.max_wait)
         while (wait := self.try_acquire(login=login)) > 0:
             time.sleep(budget.check(wait))
 
     async def acquire_async(self, *, login: bool = False, timeout: float | None = None) -> None:
+        """`acquire` for coroutines: waits without blocking the event loop."""
         budget = WaitBudget(timeout, self.max_wait)
         while True:
             wait = self.try_acquire(login=login)

@@ -15,6 +15,7 @@ from types import ModuleType, TracebackType
 from typing import Any
 
 from ._exceptions import ConfigurationError
+from ._json import json_object
 from ._logging import logger
 from ._ratelimit import (
     DEFAULT_MAX_WAIT,
@@ -46,7 +47,7 @@ def _redis_module() -> ModuleType:
 
 def _client_from_url(url: str) -> Any:
     redis = _redis_module()
-    if not isinstance(url, str) or not url:
+    if not isinstance(url, str) or not url:  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ConfigurationError("url must be a Redis URL such as redis://localhost:6379/0")
     from redis.backoff import NoBackoff
     from redis.retry import Retry
@@ -97,7 +98,7 @@ class RedisTokenStore:
         return store
 
     def _init(self, client: Any, key: str, lock_timeout: float) -> None:
-        if not isinstance(key, str) or not key:
+        if not isinstance(key, str) or not key:  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ConfigurationError("key must be a non-empty string")
         if not 0 < lock_timeout < float("inf"):
             raise ConfigurationError("lock_timeout must be a positive number of seconds")
@@ -109,14 +110,15 @@ class RedisTokenStore:
         return f"RedisTokenStore(key={self.key!r})"
 
     def load(self) -> StoredTokens | None:
+        """The tokens in the Redis key; None when it is missing or does not name an API URL."""
         raw = self.redis.get(self.key)
         if raw is None:
             return None
         try:
-            content = json.loads(raw)
+            content = json_object(json.loads(raw))
         except (ValueError, TypeError, RecursionError):
             content = None
-        if not isinstance(content, dict) or not isinstance(content.get("access_token"), str):
+        if content is None or not isinstance(content.get("access_token"), str):
             logger.warning("Ignoring the tokens in Redis key %s: unexpected content", self.key)
             return None
         url = content.get("url")
@@ -135,6 +137,7 @@ class RedisTokenStore:
         )
 
     def save(self, tokens: StoredTokens | None) -> None:
+        """Store `tokens` in the Redis key; None deletes it."""
         if tokens is None:
             self.redis.delete(self.key)
             return
@@ -280,7 +283,7 @@ class RedisRateLimiter:
         max_wait: float,
     ) -> None:
         check_budget(requests, per, login_requests, max_wait)
-        if not isinstance(key, str) or not key:
+        if not isinstance(key, str) or not key:  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ConfigurationError("key must be a non-empty string")
         self.redis = client
         self.key = key
@@ -323,11 +326,13 @@ class RedisRateLimiter:
         return float(wait_ms) / 1000.0
 
     def acquire(self, *, login: bool = False, timeout: float | None = None) -> None:
+        """Wait for a slot of the shared budget (a login slot if `login`), up to `timeout` s."""
         budget = WaitBudget(timeout, self.max_wait)
         while (wait := self.try_acquire(login=login)) > 0:
             time.sleep(budget.check(wait))
 
     async def acquire_async(self, *, login: bool = False, timeout: float | None = None) -> None:
+        """`acquire` for coroutines: waits without blocking the event loop."""
         budget = WaitBudget(timeout, self.max_wait)
         while True:
             wait = await asyncio.to_thread(self.try_acquire, login=login)

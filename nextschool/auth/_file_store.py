@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from .._json import json_object
 from .._logging import logger
 from ._tokens import StoredTokens
 
@@ -46,6 +47,7 @@ class FileTokenStore:
         return f"FileTokenStore({str(self.path)!r})"
 
     def load(self) -> StoredTokens | None:
+        """The tokens in the file; None when it is missing, unreadable or names no API URL."""
         return self._load(None)
 
     def load_for_url(self, url: str) -> StoredTokens | None:
@@ -57,10 +59,8 @@ class FileTokenStore:
         return self._load(url)
 
     def _load(self, default_url: str | None) -> StoredTokens | None:
-        raw = self._read()
-        if raw is None:
-            return None
-        if not isinstance(raw, dict) or not isinstance(raw.get("access_token"), str):
+        raw = json_object(self._read())
+        if raw is None or not isinstance(raw.get("access_token"), str):
             logger.warning("Ignoring token file %s: unexpected content", self.path)
             return None
         url = raw.get("url") or default_url
@@ -81,6 +81,7 @@ class FileTokenStore:
         )
 
     def save(self, tokens: StoredTokens | None) -> None:
+        """Write `tokens` atomically with mode 0600; None deletes the file."""
         if tokens is None:
             self.path.unlink(missing_ok=True)
             return
@@ -179,7 +180,7 @@ class FileRenewalLock:
         make_private_dirs(self._store.lock_path.parent)
         lock = FileLock(self._store.lock_path, thread_local=False, mode=0o600)
         try:
-            lock.acquire(timeout=self._timeout)
+            lock.acquire(timeout=self._timeout)  # pyright: ignore[reportUnknownMemberType]
         except Timeout:
             raise TimeoutError(
                 f"the renewal lock {self._store.lock_path} was held for more than "

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import AbstractContextManager, asynccontextmanager
 from types import TracebackType
 
@@ -153,7 +153,7 @@ class StoreLockHold:
 @asynccontextmanager
 async def hold_in_thread(
     session: SharedSession, timeout: float | None = None
-) -> AsyncIterator[None]:
+) -> AsyncGenerator[None, None]:
     """`session.lock()` for the async client: taken and released in worker threads.
 
     A caller cancelled while the lock is being taken still gets it released,

@@ -39,7 +39,9 @@ class SharedTokenStore(TokenStore, Protocol):
     own in-process session.
     """
 
-    def lock(self, timeout: float | None = None) -> AbstractContextManager[object]: ...
+    def lock(self, timeout: float | None = None) -> AbstractContextManager[object]:
+        """A lock held across processes while one of them renews the session."""
+        ...
 
 
 class MemoryTokenStore:

@@ -33,6 +33,8 @@ START_DELAY = 0.5
 
 @dataclass(frozen=True)
 class FleetReport:
+    """What one fleet run did: calls, errors, logins, refreshes and rejections."""
+
     mode: str
     processes: int
     duration: float
@@ -47,7 +49,7 @@ class FleetReport:
     rate_limited_by_layer: dict[str, int]
     # Authenticated requests the per-user limit allowed over the run.
     budget: int
-    per_process_calls: list[int] = field(default_factory=list)
+    per_process_calls: list[int] = field(default_factory=lambda: list[int]())
 
     @property
     def error_count(self) -> int:
@@ -116,7 +118,7 @@ def run_fleet(
             assert worker.stdin is not None
             worker.stdin.write(f"go {start_at!r} {duration!r}\n")
             worker.stdin.flush()
-        results = []
+        results: list[dict[str, Any]] = []
         for worker in workers:
             out, _ = worker.communicate(timeout=duration + START_TIMEOUT)
             results.append(json.loads(out.strip().splitlines()[-1]))
@@ -160,7 +162,7 @@ def _client_options(args: argparse.Namespace) -> dict[str, Any]:
 
     options: dict[str, Any] = {"username": DEMO_USERNAME, "password": DEMO_PASSWORD}
     if args.mode == "file":
-        import filelock  # noqa: F401 - loaded now rather than at the first renewal
+        import filelock  # noqa: F401  # pyright: ignore[reportUnusedImport] - loaded now, not at the first renewal
 
         options["token_store"] = FileTokenStore(args.token_path)
     elif args.mode == "redis":
@@ -218,6 +220,7 @@ async def _run_async(
 
 
 def worker_main(argv: list[str] | None = None) -> None:
+    """One process of a fleet: waits for the common start, then calls in a loop."""
     parser = argparse.ArgumentParser(prog="python -m nextschool.testing.fleet")
     parser.add_argument("--url", required=True)
     parser.add_argument("--mode", choices=["naive", "file", "redis"], required=True)
@@ -231,7 +234,7 @@ def worker_main(argv: list[str] | None = None) -> None:
     # Everything slow (imports, Redis connections) before "ready", so the
     # processes start calling together.
     options = _client_options(args)
-    import nextschool.auth._async_client  # noqa: F401
+    import nextschool.auth._async_client  # noqa: F401  # pyright: ignore[reportUnusedImport]
 
     print("ready", flush=True)
     command = sys.stdin.readline().split()

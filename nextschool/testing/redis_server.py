@@ -10,7 +10,7 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from contextlib import contextmanager
 
 READY_TIMEOUT = 10.0
@@ -48,6 +48,7 @@ class RedisServer:
         return self._process is not None and self._process.poll() is None
 
     def start(self) -> None:
+        """Start redis-server on a free loopback port and wait until it answers."""
         if self.running:
             return
         self._process = subprocess.Popen(
@@ -70,6 +71,7 @@ class RedisServer:
         self._wait_ready()
 
     def stop(self) -> None:
+        """Stop the server and remove its files."""
         process, self._process = self._process, None
         if process is None:
             return
@@ -98,7 +100,7 @@ class RedisServer:
 
 
 @contextmanager
-def run_redis_server() -> Iterator[RedisServer]:
+def run_redis_server() -> Generator[RedisServer, None, None]:
     """Start a redis-server for the duration of the block."""
     server = RedisServer()
     server.start()
