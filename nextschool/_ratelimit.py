@@ -11,7 +11,6 @@ the time between taking a slot and the server counting the request.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import os
 import threading
@@ -195,6 +194,8 @@ class LocalRateLimiter:
 
     async def acquire_async(self, *, login: bool = False, timeout: float | None = None) -> None:
         """`acquire` for coroutines: waits without blocking the event loop."""
+        import asyncio  # here, not at import: sync programs never load it
+
         budget = WaitBudget(timeout, self.max_wait)
         while True:
             wait = self.try_acquire(login=login)

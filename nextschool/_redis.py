@@ -6,7 +6,6 @@ or, through `from_client`, a `redis.Redis` the application already has.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 import time
@@ -333,6 +332,8 @@ class RedisRateLimiter:
 
     async def acquire_async(self, *, login: bool = False, timeout: float | None = None) -> None:
         """`acquire` for coroutines: waits without blocking the event loop."""
+        import asyncio  # here, not at import: sync programs never load it
+
         budget = WaitBudget(timeout, self.max_wait)
         while True:
             wait = await asyncio.to_thread(self.try_acquire, login=login)

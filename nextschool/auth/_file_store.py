@@ -59,7 +59,10 @@ class FileTokenStore:
         return self._load(url)
 
     def _load(self, default_url: str | None) -> StoredTokens | None:
-        raw = json_object(self._read())
+        content = self._read()
+        if content is None:
+            return None
+        raw = json_object(content)
         if raw is None or not isinstance(raw.get("access_token"), str):
             logger.warning("Ignoring token file %s: unexpected content", self.path)
             return None

@@ -13,7 +13,6 @@ the client carries on with its in-process session, with one warning per outage.
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import AsyncGenerator
 from contextlib import AbstractContextManager, asynccontextmanager
@@ -159,6 +158,8 @@ async def hold_in_thread(
     A caller cancelled while the lock is being taken still gets it released,
     by the worker that took it, so a cancellation never leaves it held.
     """
+    import asyncio  # here, not at import: sync programs never load it
+
     if not session.shared:
         yield
         return

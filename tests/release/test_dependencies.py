@@ -21,7 +21,18 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2] / "nextschool"
 
 # Which extras each part of the package may use, on top of the runtime ones.
-PART_EXTRAS = {"core": set(), "testing": {"testing"}, "cli": {"cli"}, "codegen": {"codegen"}}
+# The shared-session stores are parts of their own: the Redis classes need the
+# `redis` extra, the locked file store the `filelock` one, which the `cli`
+# extra also brings because the CLI keeps its session in that store.
+PART_EXTRAS = {
+    "core": set(),
+    "testing": {"testing"},
+    "cli": {"cli"},
+    "codegen": {"codegen"},
+    "redis": {"redis"},
+    "filelock": {"filelock", "cli"},
+}
+FILE_PARTS = {"_redis.py": "redis", "auth/_file_store.py": "filelock"}
 # Distributions that arrive with a declared one, which pins them exactly.
 PROVIDED_BY = {"pydantic-core": "pydantic"}
 # Imports that need no declaration in their part, and why.
@@ -31,11 +42,15 @@ HOST_IMPORTS = {
     # `nextschool generate` checks that the codegen extra is there, to say so
     # when it is not, before it imports nextschool.codegen.
     "ariadne_codegen": {"nextschool/cli/_generate.py"},
+    # The fleet tool's file mode loads filelock early, for FileTokenStore (above).
+    "filelock": {"nextschool/testing/fleet.py"},
 }
 
 
 def part_of(path: Path) -> str:
     relative = path.relative_to(PACKAGE).parts
+    if "/".join(relative) in FILE_PARTS:
+        return FILE_PARTS["/".join(relative)]
     return relative[0] if relative[0] in {"testing", "cli", "codegen"} else "core"
 
 
