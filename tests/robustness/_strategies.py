@@ -25,7 +25,8 @@ def scaled_examples(n: int) -> int:
     The profiles are in tests/conftest.py: "ci" (derandomised, the default) and
     "long" (random, ten times the examples).
     """
-    return max(1, n * settings().max_examples // 100)
+    budget: int = settings().max_examples
+    return max(1, n * budget // 100)
 
 
 edge_numbers = st.sampled_from(
