@@ -12,7 +12,7 @@ from typing import Any
 import pydantic
 import pytest
 
-from nextschool import _gc
+from nextschool import _gc, _response
 from nextschool._exceptions import GraphQLError, InvalidResponseError
 from nextschool._response import parse_response
 
@@ -197,3 +197,40 @@ def test_an_escaped_errors_key_is_still_an_error() -> None:
     body = b'{"data": {"rows": [{"id": 1, "name": "a"}]}, "error\\u0073": [{"message": "boom"}]}'
     with pytest.raises(GraphQLError, match="boom"):
         _parse(body)
+
+
+def test_errors_last_in_a_pretty_printed_body_are_classified_before_validation() -> None:
+    data = {"rows": [{"id": n, "name": f"นักเรียน {n}"} for n in range(ROWS)]}
+    body = json.dumps({"data": data, "errors": [{"message": "boom"}]}, indent=4).encode()
+    with pytest.raises(GraphQLError, match="boom"):
+        _parse(body + b"\n")
+    assert Counting.validated == 0
+
+
+def test_errors_between_data_and_extensions_are_still_an_error() -> None:
+    body = json.dumps(
+        {
+            "data": {"rows": [{"id": 1, "name": "a"}]},
+            "errors": [{"message": "boom"}],
+            "extensions": {"cost": 3},
+        }
+    ).encode()
+    with pytest.raises(GraphQLError, match="boom") as caught:
+        _parse(body)
+    assert caught.value.data == {"rows": [{"id": 1, "name": "a"}]}
+
+
+def test_a_success_naming_errors_in_its_data_is_decoded_in_one_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Row names anywhere but the body's two ends: no reason to leave the fast path.
+    rows = [{"id": n, "name": "errors" if n == ROWS // 2 else "a"} for n in range(ROWS)]
+    body = json.dumps({"data": {"rows": rows}}).encode()
+
+    def no_slow_path(*args: object) -> None:
+        raise AssertionError("the body took the slow path")
+
+    monkeypatch.setattr(_response, "_parse_slowly", no_slow_path)
+    result = _parse(body)
+    assert result.data.rows[ROWS // 2].name == "errors"
+    assert Counting.validated == ROWS
