@@ -30,6 +30,7 @@ from ._log_config import configure_logging_from_env
 from ._logging import RedactingFilter
 from ._options import RequestOptions
 from ._ratelimit import LocalRateLimiter, RateLimiter
+from ._raw import RawResponse
 from ._redis import RedisRateLimiter, RedisTokenStore
 from ._urls import PlainHTTPWarning
 from ._version import __version__
@@ -73,6 +74,7 @@ __all__ = [
     "PlainHTTPWarning",
     "RateLimitError",
     "RateLimiter",
+    "RawResponse",
     "RedactingFilter",
     "RedisRateLimiter",
     "RedisTokenStore",

@@ -15,13 +15,21 @@
 
 Messages are built from the server's error messages and our own text, never from
 request variables, so they hold no password or token.
+
+Every error that follows a request names it: `request_id` is the server's
+`X-Request-Id` when the answer had one, else the id the SDK sent. An `APIError`
+also holds the `response` (status, headers, body), without the request that
+carried the token or password.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,13 @@ def _rebuild(cls: type[NextSchoolError], message: str, state: dict[str, Any]) ->
 
 
 class APIConnectionError(NextSchoolError):
-    """The request got no usable HTTP response."""
+    """The request got no usable HTTP response.
+
+    `request_id` is the `X-Request-Id` the SDK sent (None when the call ended
+    before a request went out), for the API's operators to look up.
+    """
+
+    request_id: str | None = None
 
     def __init__(self, message: str = "Connection error", *, operation: str | None = None) -> None:
         super().__init__(message)
@@ -74,8 +88,16 @@ class APIError(NextSchoolError):
     """The server answered, and the answer is an error.
 
     `errors` holds the GraphQL errors (empty for transport-level failures) and
-    `data` any partial data that came with them.
+    `data` any partial data that came with them. `response` is the HTTP
+    response (status, headers, elapsed and the decoded body; the body is left
+    out for login, refresh and logout, whose answers may hold tokens). It has
+    no `.request`, which would hold the access token or password. Both it and
+    `request_id` are None for an error raised without a request, such as an
+    AuthenticationError when there is no way to log in.
     """
+
+    response: httpx.Response | None = None
+    request_id: str | None = None
 
     def __init__(
         self,
@@ -91,6 +113,11 @@ class APIError(NextSchoolError):
         self.status_code = status_code
         self.errors: tuple[GraphQLErrorDetail, ...] = tuple(errors)
         self.data = data
+
+    @property
+    def headers(self) -> httpx.Headers | None:
+        """The response headers (rate-limit headers, Retry-After, ...), if any."""
+        return None if self.response is None else self.response.headers
 
     @property
     def codes(self) -> tuple[str, ...]:

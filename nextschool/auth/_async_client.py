@@ -7,13 +7,19 @@ import contextlib
 import inspect
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Mapping
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 import httpx
 from typing_extensions import Self, Unpack
 
 from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES
-from .._exceptions import ConfigurationError, NextSchoolError, RateLimitError
+from .._exceptions import (
+    APIConnectionError,
+    APIError,
+    ConfigurationError,
+    NextSchoolError,
+    RateLimitError,
+)
 from .._logging import logger
 from .._masking import conceal
 from .._paging import (
@@ -24,6 +30,7 @@ from .._paging import (
     check_page_size,
 )
 from .._ratelimit import RateLimiter
+from .._raw import RAW_CAPTURE, RawCapture, RawResponse
 from .._response import GraphQLResult
 from ..generated_client.async_client import GeneratedAsyncClient
 from ..generated_client.async_client.base_model import UNSET
@@ -53,6 +60,8 @@ from ._store import MemoryTokenStore, TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, StoredTokens, TokenSet
 
 RowT = TypeVar("RowT")
+T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class AsyncBaseClient(ClientCore):
@@ -239,6 +248,27 @@ class AsyncBaseClient(ClientCore):
         if self._owns_http_client:
             self._pool_closer = await close_with_running_loop(self._http)
 
+    async def with_raw_response(
+        self, method: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs
+    ) -> RawResponse[T]:
+        """Await `method(*args, **kwargs)` and return its result with the HTTP response.
+
+            raw = await client.with_raw_response(client.students, limit=5)
+            raw.status_code, raw.headers, raw.elapsed, raw.request_id
+            students = raw.parse()
+
+        `method` is a method of this client that makes one API call (any
+        generated operation, `execute`, ...). Errors are raised as usual; they
+        carry `response` and `request_id` themselves.
+        """
+        capture = RawCapture(self)
+        token = RAW_CAPTURE.set(capture)
+        try:
+            parsed = await method(*args, **kwargs)
+        finally:
+            RAW_CAPTURE.reset(token)
+        return capture.raw_response(parsed, method)
+
     async def _drive(
         self,
         flow: Generator[Any, Any, Any],
@@ -298,13 +328,14 @@ class AsyncBaseClient(ClientCore):
 
     async def _send(self, request: PreparedRequest, token: TokenSet | None) -> GraphQLResult:
         options = self._http_options(request, self._http.timeout)
+        headers, request_id = self._headers(request, token)
         started = time.perf_counter()
         try:
             response, content = await send_async(
                 self._http,
                 self.url,
                 request.body,
-                self._headers(request, token),
+                headers,
                 options,
                 operation=request.operation,
                 max_bytes=self._max_response_bytes,
@@ -312,12 +343,17 @@ class AsyncBaseClient(ClientCore):
                 secret_body=not request.authenticated,
             )
         except httpx.HTTPError as exc:
-            failure = self._transport_error(request, exc)
+            failure = self._transport_error(request, exc, request_id)
+        except (APIError, APIConnectionError) as error:
+            # Refused before decoding (a redirect, too large, the deadline).
+            if error.request_id is None:
+                error.request_id = request_id
+            raise
         else:
             if self._rate_limiter is None:
-                return self._decode(request, response, content, started)
+                return self._answered(request, response, content, request_id, started)
             try:
-                result = self._decode(request, response, content, started)
+                result = self._answered(request, response, content, request_id, started)
             except RateLimitError as error:
                 await self._pause_fleet(error.retry_after)
                 raise

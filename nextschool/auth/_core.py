@@ -32,6 +32,8 @@ from .._operation_type import is_mutation
 from .._operations import RESULT_MODELS
 from .._options import PER_CALL_OPTIONS
 from .._ratelimit import RateLimiter, pause_from_headers
+from .._raw import RAW_CAPTURE, RawCapture, describe_error
+from .._request_id import REQUEST_ID_HEADER, callers_request_id, new_request_id
 from .._response import GraphQLResult, parse_response
 from .._urls import warn_if_plain_http
 from .._version import __version__
@@ -63,6 +65,8 @@ class PreparedRequest:
     http_options: Mapping[str, Any]
     # On the time.monotonic clock; None: no overall limit.
     deadline_at: float | None
+    # Set when the call came through with_raw_response: its response goes here.
+    capture: RawCapture | None = None
 
 
 class ClientCore:
@@ -185,6 +189,12 @@ class ClientCore:
             if "deadline" in http_options
             else self._deadline
         )
+        capture = RAW_CAPTURE.get()
+        if capture is not None:
+            if capture.owner is self and not capture.claimed:
+                capture.claimed = True
+            else:
+                capture = None
         return PreparedRequest(
             operation=operation_name,
             body=pydantic_core.to_json(payload, by_alias=True),
@@ -193,6 +203,7 @@ class ClientCore:
             is_mutation=is_mutation(query, operation_name),
             http_options=http_options,
             deadline_at=None if deadline is None else time.monotonic() + deadline,
+            capture=capture,
         )
 
     def _fresh_token(self, request: PreparedRequest) -> tuple[bool, TokenSet | None]:
@@ -209,16 +220,24 @@ class ClientCore:
             return False, None
         return True, current
 
-    def _headers(self, request: PreparedRequest, token: TokenSet | None) -> dict[str, str]:
+    def _headers(
+        self, request: PreparedRequest, token: TokenSet | None
+    ) -> tuple[dict[str, str], str]:
+        """The headers of one attempt, and the request id it is sent with."""
         # The SDK's own client carries the constant headers from its creation;
         # a caller's client keeps its own, so they go with every request.
         headers = {} if self._owns_http_client else dict(JSON_HEADERS)
         extra = request.http_options.get("headers")
+        request_id = None
         if extra:
             headers.update(extra)
+            # A caller's own id is kept: it may already name the job upstream.
+            request_id = callers_request_id(extra)
+        if request_id is None:
+            request_id = headers[REQUEST_ID_HEADER] = new_request_id()
         if token is not None:
             headers["Authorization"] = conceal(f"Bearer {token.access_token}")
-        return headers
+        return headers, request_id
 
     def _http_options(
         self, request: PreparedRequest, default_timeout: httpx.Timeout
@@ -313,18 +332,43 @@ class ClientCore:
             failure = error
         raise failure.with_traceback(None)
 
-    def _transport_error(self, request: PreparedRequest, exc: Exception) -> APIConnectionError:
+    def _transport_error(
+        self, request: PreparedRequest, exc: Exception, request_id: str
+    ) -> APIConnectionError:
         logger.debug("%s -> %s", request.operation or "operation", type(exc).__name__)
+        error: APIConnectionError
         if isinstance(exc, httpx.TimeoutException):
-            return APITimeoutError(
+            error = APITimeoutError(
                 f"{request.operation or 'Request'} timed out ({type(exc).__name__})",
                 operation=request.operation,
             )
-        return APIConnectionError(
-            f"{request.operation or 'Request'} failed: {type(exc).__name__}: "
-            f"could not get a response from {self._shown_url}",
-            operation=request.operation,
-        )
+        else:
+            error = APIConnectionError(
+                f"{request.operation or 'Request'} failed: {type(exc).__name__}: "
+                f"could not get a response from {self._shown_url}",
+                operation=request.operation,
+            )
+        error.request_id = request_id
+        return error
+
+    def _answered(
+        self,
+        request: PreparedRequest,
+        response: httpx.Response,
+        content: bytes,
+        request_id: str,
+        started: float,
+    ) -> GraphQLResult:
+        """Decode an answer; an error gets the response and the request id."""
+        try:
+            result = self._decode(request, response, content, started)
+        except APIError as error:
+            # The answer to an auth operation may hold tokens: not kept.
+            describe_error(error, response, content if request.authenticated else b"", request_id)
+            raise
+        if request.capture is not None:
+            request.capture.record(response, content, request_id)
+        return result
 
     def get_data(self, response: Any) -> dict[str, Any]:
         # The generated methods call this with what execute() returned, then

@@ -15,8 +15,9 @@ from typing import Any
 
 import httpx
 
-from .._exceptions import ConfigurationError, HTTPStatusError, InvalidResponseError
+from .._exceptions import APIError, ConfigurationError, HTTPStatusError, InvalidResponseError
 from .._masking import SecretBytes, mask_userinfo
+from .._raw import describe_error
 from ._core import deadline_exceeded
 
 # Long enough for any real Location, short enough to keep a hostile one out of messages.
@@ -57,6 +58,10 @@ def send(
             # A server trickling bytes never trips httpx's read timeout.
             if deadline_at is not None and time.monotonic() >= deadline_at:
                 raise deadline_exceeded(operation)
+    except APIError as error:
+        response.close()  # first: the response's elapsed time is known once it is closed
+        describe_error(error, response, b"", None)
+        raise
     finally:
         response.close()
     return response, _joined(chunks, secret_body)
@@ -90,6 +95,10 @@ async def send_async(
             # A server trickling bytes never trips httpx's read timeout.
             if deadline_at is not None and time.monotonic() >= deadline_at:
                 raise deadline_exceeded(operation)
+    except APIError as error:
+        await response.aclose()  # first: the response's elapsed time is known once it is closed
+        describe_error(error, response, b"", None)
+        raise
     finally:
         await response.aclose()
     return response, _joined(chunks, secret_body)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
+from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from graphql import ExecutionResult, OperationType
@@ -54,6 +56,10 @@ _GET_PAGE = (
 )
 
 
+_REQUEST_IDS_KEPT = 10_000
+_MAX_ECHOED_ID = 200
+
+
 @dataclass
 class ServerState:
     """Everything one server instance owns."""
@@ -68,6 +74,10 @@ class ServerState:
     global_limiter: FixedWindowLimiter | None
     login_limiter: FixedWindowLimiter | None
     user_limiter: FixedWindowLimiter | None
+    # The X-Request-Id each request came with (None: without one), oldest first.
+    received_request_ids: deque[str | None] = field(
+        default_factory=lambda: deque[str | None](maxlen=_REQUEST_IDS_KEPT)
+    )
 
 
 def create_state(settings: ServerSettings) -> ServerState:
@@ -113,13 +123,28 @@ class NextSchoolApp:
         counters = self.state.counters
         counters.request_started()
         try:
+            request_id = self._request_id(scope)
             delay = self.state.controls.delay
             if delay > 0:
                 await asyncio.sleep(delay)
             response = await self._respond(scope, receive)
-            await _send(send, response)
+            await _send(send, response, request_id)
         finally:
             counters.request_finished()
+
+    def _request_id(self, scope: Scope) -> bytes | None:
+        """Record the client's X-Request-Id; the one to answer with, if any."""
+        received: bytes | None = next(
+            (value for name, value in scope["headers"] if name == b"x-request-id"), None
+        )
+        shown = None if received is None else received.decode("latin-1")
+        self.state.received_request_ids.append(shown)
+        mode = self.state.settings.request_ids
+        if mode == "none":
+            return None
+        if mode == "echo" and received is not None and _echoable(received):
+            return received
+        return f"req_{secrets.token_hex(12)}".encode()
 
     async def _respond(self, scope: Scope, receive: Receive) -> Response:
         if scope["path"] not in ("/", ""):
@@ -307,12 +332,18 @@ async def _read_body(receive: Receive) -> bytes | None:
     return b"".join(chunks)
 
 
-async def _send(send: Send, response: Response) -> None:
+def _echoable(request_id: bytes) -> bool:
+    return 0 < len(request_id) <= _MAX_ECHOED_ID and all(33 <= b < 127 for b in request_id)
+
+
+async def _send(send: Send, response: Response, request_id: bytes | None) -> None:
     headers = [
         (b"content-type", response.content_type),
         (b"content-length", str(len(response.body)).encode()),
         *response.headers,
     ]
+    if request_id is not None:
+        headers.append((b"x-request-id", request_id))
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     if response.drop:
         # Promise the whole body, deliver a third of it, and return without

@@ -19,6 +19,9 @@ def _random_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+REQUEST_ID_MODES = frozenset({"echo", "own", "none"})
+
+
 @dataclass(frozen=True)
 class ServerSettings:
     """How one local server instance behaves.
@@ -43,6 +46,11 @@ class ServerSettings:
     # More (username, password) accounts in the demo account's school, for
     # tests that need credentials of their own (odd characters, many users).
     extra_accounts: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    # The X-Request-Id header of every response: "echo" sends back the
+    # client's (when it is printable ASCII of at most 200 characters) or else
+    # an id of the server's own, as many APIs and their proxies do; "own"
+    # always sends the server's own id; "none" sends no such header.
+    request_ids: str = "echo"
 
     def __post_init__(self) -> None:
         if not self.access_token_ttl > 0 or not self.refresh_token_ttl > 0:
@@ -58,6 +66,8 @@ class ServerSettings:
             raise ValueError("rate_limit_window must be a positive number of seconds")
         if not self.jwt_secret:
             raise ValueError("jwt_secret must not be empty")
+        if self.request_ids not in REQUEST_ID_MODES:
+            raise ValueError(f"request_ids must be one of {sorted(REQUEST_ID_MODES)}")
         names = [username for username, _ in self.extra_accounts]
         if any(not n for n in names) or len(set(names)) != len(names):
             raise ValueError("extra account usernames must be unique and not empty")
