@@ -18,7 +18,8 @@ ariadne-codegen generates:
 `nextschool.codegen.plugin.NextSchoolClientsPlugin`) writes such subclasses from
 `.graphql` files. Names a subclass must not reuse are the attributes of these
 classes (`login`, `logout`, `refresh_token`, `execute`, `get_data`, `tokens`,
-`close` / `aclose`, ...).
+`with_raw_response`, `close` / `aclose`, ...). `client.with_raw_response(client.roster, 5)`
+returns a method's result with its HTTP response, typed from the method.
 """
 
 from .auth._async_client import AsyncBaseClient
