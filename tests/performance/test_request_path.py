@@ -97,6 +97,34 @@ def test_per_call_headers_still_apply(server: LocalServer) -> None:
     _assert_json_headers(sent.requests)
 
 
+def test_a_per_call_header_replaces_the_clients_own(server: LocalServer) -> None:
+    sent = Sent()
+    with NextSchool(server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
+        client._http.event_hooks["request"].append(sent)
+        client.students(limit=1, headers={"user-agent": "roster-job/2", "X-Trace": "abc"})
+    last = sent.requests[-1]
+    assert last.headers.get_list("user-agent") == ["roster-job/2"]
+    assert last.headers.get_list("x-trace") == ["abc"]
+    assert len(last.headers.get_list("authorization")) == 1
+    assert len(last.headers.get_list("x-request-id")) == 1
+
+
+def test_a_callers_client_gets_each_header_once(server: LocalServer) -> None:
+    sent = Sent()
+    with (
+        httpx.Client(headers={"Accept": "text/plain", "X-Team": "ops"}) as http,
+        NextSchool(
+            server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD, http_client=http
+        ) as client,
+    ):
+        http.event_hooks["request"].append(sent)
+        assert len(client.students(limit=1)) == 1
+    last = sent.requests[-1]
+    assert last.headers.get_list("accept") == [JSON]
+    assert last.headers.get_list("content-type") == [JSON]
+    assert last.headers.get_list("x-team") == ["ops"]
+
+
 # -- the fast path ----------------------------------------------------------------
 
 
