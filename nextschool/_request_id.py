@@ -1,10 +1,11 @@
 """Request ids: one per HTTP request the SDK sends, as `X-Request-Id`.
 
 An id is a random per-process prefix and a counter, not a uuid4: it is made
-on every request, and a counter costs a fraction of a microsecond where
-`uuid.uuid4()` costs a few (benchmarks/README.md, "Request ids"). The prefix
-has 64 random bits, so ids of different processes do not collide; a forked
-child draws a prefix of its own, since it inherits the parent's counter.
+on every request, and on the loaded 2-core machine of the README's benchmarks
+an id took 0.15 us where `str(uuid.uuid4())` took 7.6 us (the fastest of 30
+runs of 20,000 each). The prefix has 64 random bits, so ids of different
+processes do not collide; a forked child draws a prefix of its own, since it
+inherits the parent's counter.
 """
 
 from __future__ import annotations
