@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import os
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Mapping
 from typing import Any, TypeVar
@@ -53,6 +54,18 @@ from ._store import MemoryTokenStore, TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, StoredTokens, TokenSet
 
 RowT = TypeVar("RowT")
+
+
+class AsyncConnections:
+    """The connection pool, renewal lock and event loop of a client and of every
+    client `with_options()` derived from it: one pool, one renewal at a time."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+        self.renewal_lock = asyncio.Lock()
+        self.process = os.getpid()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.pool_closer: AsyncGenerator[None, None] | None = None
 
 
 class AsyncBaseClient(ClientCore):
@@ -108,19 +121,39 @@ class AsyncBaseClient(ClientCore):
         )
         self._adopt_http_client(http_client, timeout)
         self._max_response_bytes = check_max_response_bytes(max_response_bytes)
-        self._http = http_client or httpx.AsyncClient(**self._http_settings)
-        self._renewal_lock = asyncio.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._pool_closer: AsyncGenerator[None, None] | None = None
+        self._connections = AsyncConnections(
+            http_client or httpx.AsyncClient(**self._http_settings)
+        )
+        # Only the client that opened the pool closes it, not those derived from it.
+        self._closes_pool = self._owns_http_client
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        return self._connections.http
+
+    @property
+    def _renewal_lock(self) -> asyncio.Lock:
+        return self._connections.renewal_lock
+
+    @property
+    def _loop(self) -> asyncio.AbstractEventLoop | None:
+        return self._connections.loop
 
     # -- lifecycle ---------------------------------------------------------
 
+    def _derived_from(self, original: ClientCore) -> None:
+        self._closes_pool = False
+
     def _after_fork(self) -> None:
-        self._renewal_lock = asyncio.Lock()
-        self._loop = None  # the child binds to the loop it runs
+        connections = self._connections
+        if connections.process == os.getpid():
+            return  # renewed already, through another client sharing them
+        connections.process = os.getpid()
+        connections.renewal_lock = asyncio.Lock()
+        connections.loop = None  # the child binds to the loop it runs
         if self._owns_http_client:
             # The parent's pool stays the parent's: dropped here, not closed.
-            self._http = httpx.AsyncClient(**self._http_settings)
+            connections.http = httpx.AsyncClient(**self._http_settings)
         else:
             logger.warning(
                 "%s was forked with an http_client passed in: its connections are "
@@ -129,8 +162,12 @@ class AsyncBaseClient(ClientCore):
             )
 
     async def aclose(self) -> None:
-        """Close the HTTP connections, unless the http_client was passed in."""
-        if self._owns_http_client:
+        """Close the HTTP connections, unless the http_client was passed in.
+
+        A client made by `with_options()` closes nothing: the pool belongs to
+        the client it was derived from.
+        """
+        if self._closes_pool:
             await self._http.aclose()
 
     async def __aenter__(self) -> Self:
@@ -226,18 +263,19 @@ class AsyncBaseClient(ClientCore):
 
     async def _serve_running_loop(self) -> None:
         """Bind to the running event loop; a new pool and lock if the loop changed."""
+        connections = self._connections
         loop = asyncio.get_running_loop()
-        previous, self._loop = self._loop, loop
+        previous, connections.loop = connections.loop, loop
         if previous is not None:
             try:
                 check_move(previous, owns_http_client=self._owns_http_client)
             except ConfigurationError:
-                self._loop = previous
+                connections.loop = previous
                 raise
-            self._http = httpx.AsyncClient(**self._http_settings)
-            self._renewal_lock = asyncio.Lock()
+            connections.http = httpx.AsyncClient(**self._http_settings)
+            connections.renewal_lock = asyncio.Lock()
         if self._owns_http_client:
-            self._pool_closer = await close_with_running_loop(self._http)
+            connections.pool_closer = await close_with_running_loop(connections.http)
 
     async def _drive(
         self,

@@ -3,6 +3,7 @@ request encoding, response decoding, token bookkeeping and logging."""
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 import time
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 import pydantic
 import pydantic_core
+from typing_extensions import Self, Unpack
 
 from .._constants import (
     AUTH_OPERATIONS,
@@ -30,7 +32,7 @@ from .._logging import PinnedSecrets, logger
 from .._masking import SecretBytes, conceal, mask_userinfo, strip_userinfo, url_password
 from .._operation_type import is_mutation
 from .._operations import RESULT_MODELS
-from .._options import PER_CALL_OPTIONS
+from .._options import CLIENT_OPTIONS, PER_CALL_OPTIONS, ClientOptions, merge_options
 from .._ratelimit import RateLimiter, pause_from_headers
 from .._response import GraphQLResult, parse_response
 from .._urls import warn_if_plain_http
@@ -105,8 +107,6 @@ class ClientCore:
         warn_if_plain_http(self.url, self._shown_url, stacklevel=3)
         username, password = _resolve_credentials(username, password)
         password = conceal(password)
-        if max_retries < 0:
-            raise ConfigurationError("max_retries must be 0 or more")
         self._deadline = check_deadline(deadline)
         credentials = Credentials(username, password) if username and password else None
         # Masked in log records for the client's whole life, however many renewals.
@@ -119,7 +119,9 @@ class ClientCore:
             raise ConfigurationError("rate_limiter must have an acquire() method")
         self._rate_limiter = rate_limiter
         self._on_tokens_changed = on_tokens_changed
-        self._retry = RetryPolicy(max_retries=max_retries)
+        self._retry = RetryPolicy(max_retries=check_max_retries(max_retries))
+        # Per-call options every call of this client starts from (with_options).
+        self._call_defaults: dict[str, Any] = {}
         self._tokens = TokenManager(credentials=credentials, clock=clock, wall_clock=wall_clock)
         initial: StoredTokens | None
         if access_token is not None or refresh_token is not None:
@@ -160,6 +162,49 @@ class ClientCore:
     def is_authenticated(self) -> bool:
         return self._tokens.current is not None
 
+    # -- derived clients ---------------------------------------------------
+
+    def with_options(self, **options: Unpack[ClientOptions]) -> Self:
+        """A client of the same class with other defaults, sharing this one's session.
+
+        `client.with_options(timeout=5.0, max_retries=0, headers={...})` takes the
+        per-call options (`timeout`, `deadline`, `headers`, `extensions`) as
+        defaults for all its calls, renewals included, and `max_retries`;
+        `headers` and `extensions` are merged with this client's, the others
+        replace them. A call's own options still win. An unknown option is a
+        `ConfigurationError` (and a type error for mypy and pyright).
+
+        The derived client shares this client's connection pool, tokens (one
+        login for both, one renewal at a time), token store, hook and rate
+        limiter. The pool stays owned by the client that opened it: closing a
+        derived client closes nothing, and closing the original closes the
+        pool for every client derived from it.
+        """
+        unknown = options.keys() - CLIENT_OPTIONS
+        if unknown:
+            accepted = ", ".join(sorted(CLIENT_OPTIONS))
+            raise ConfigurationError(
+                f"Unknown option(s) for with_options(): {', '.join(sorted(unknown))} "
+                f"(accepted: {accepted})"
+            )
+        settings: dict[str, Any] = dict(options)
+        derived = copy.copy(self)
+        if "max_retries" in settings:
+            derived._retry = RetryPolicy(max_retries=check_max_retries(settings.pop("max_retries")))
+        if "deadline" in settings:
+            derived._deadline = check_deadline(settings.pop("deadline"))
+        if "headers" in settings:
+            check_headers(settings["headers"])
+        derived._call_defaults = merge_options(self._call_defaults, settings)
+        derived._last_longest_wait = None
+        derived._derived_from(self)
+        _live_clients.add(derived)
+        return derived
+
+    def _derived_from(self, original: ClientCore) -> None:
+        """Called on a copy of `original` made by `with_options()`: it owns nothing."""
+        raise NotImplementedError
+
     # -- requests ----------------------------------------------------------
 
     def _prepare(
@@ -171,6 +216,8 @@ class ClientCore:
     ) -> PreparedRequest:
         if not http_options.keys() <= PER_CALL_OPTIONS:
             raise unknown_options(http_options)
+        if self._call_defaults:
+            http_options = merge_options(self._call_defaults, http_options)
         payload: dict[str, Any] = {"query": query}
         if operation_name is not None:
             payload["operationName"] = operation_name
@@ -448,6 +495,22 @@ def deadline_exceeded(operation: str | None) -> APITimeoutError:
     return APITimeoutError(
         f"{operation or 'Request'} did not complete within its deadline", operation=operation
     )
+
+
+def check_max_retries(max_retries: object) -> int:
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+        raise ConfigurationError(f"max_retries must be an int, got {max_retries!r}")
+    if max_retries < 0:
+        raise ConfigurationError("max_retries must be 0 or more")
+    return max_retries
+
+
+def check_headers(headers: object) -> None:
+    if not isinstance(headers, Mapping) or not all(
+        isinstance(name, str) and isinstance(value, str)
+        for name, value in headers.items()  # pyright: ignore[reportUnknownVariableType]
+    ):
+        raise ConfigurationError("headers must be a mapping of header names to string values")
 
 
 def check_deadline(deadline: object) -> float | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import os
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping
@@ -51,6 +52,16 @@ from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
 
 RowT = TypeVar("RowT")
+
+
+class Connections:
+    """The connection pool and renewal lock of a client and of every client
+    `with_options()` derived from it: one pool, one renewal at a time."""
+
+    def __init__(self, http: httpx.Client) -> None:
+        self.http = http
+        self.renewal_lock = threading.Lock()
+        self.process = os.getpid()
 
 
 class BaseClient(ClientCore):
@@ -106,16 +117,32 @@ class BaseClient(ClientCore):
         )
         self._adopt_http_client(http_client, timeout)
         self._max_response_bytes = check_max_response_bytes(max_response_bytes)
-        self._http = http_client or httpx.Client(**self._http_settings)
-        self._renewal_lock = threading.Lock()
+        self._connections = Connections(http_client or httpx.Client(**self._http_settings))
+        # Only the client that opened the pool closes it, not those derived from it.
+        self._closes_pool = self._owns_http_client
+
+    @property
+    def _http(self) -> httpx.Client:
+        return self._connections.http
+
+    @property
+    def _renewal_lock(self) -> threading.Lock:
+        return self._connections.renewal_lock
 
     # -- lifecycle ---------------------------------------------------------
 
+    def _derived_from(self, original: ClientCore) -> None:
+        self._closes_pool = False
+
     def _after_fork(self) -> None:
-        self._renewal_lock = threading.Lock()
+        connections = self._connections
+        if connections.process == os.getpid():
+            return  # renewed already, through another client sharing them
+        connections.process = os.getpid()
+        connections.renewal_lock = threading.Lock()
         if self._owns_http_client:
             # The parent's pool stays the parent's: dropped here, not closed.
-            self._http = httpx.Client(**self._http_settings)
+            connections.http = httpx.Client(**self._http_settings)
         else:
             logger.warning(
                 "%s was forked with an http_client passed in: its connections are "
@@ -124,8 +151,12 @@ class BaseClient(ClientCore):
             )
 
     def close(self) -> None:
-        """Close the HTTP connections, unless the http_client was passed in."""
-        if self._owns_http_client:
+        """Close the HTTP connections, unless the http_client was passed in.
+
+        A client made by `with_options()` closes nothing: the pool belongs to
+        the client it was derived from.
+        """
+        if self._closes_pool:
             self._http.close()
 
     def __enter__(self) -> Self:

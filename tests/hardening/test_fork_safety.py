@@ -81,6 +81,29 @@ def test_parent_and_child_never_read_each_others_answers(server: LocalServer) ->
     assert server.counters.logins == logins  # the child kept the tokens
 
 
+def test_clients_derived_with_options_share_one_new_pool_in_the_child(
+    server: LocalServer,
+) -> None:
+    with NextSchool(server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
+        derived = client.with_options(max_retries=0, headers={"X-Team": "care"})
+        assert derived.student(id=101) is not None
+        logins = server.counters.logins
+        parents_pool = client._http
+
+        def child() -> int:
+            # One new pool, still shared by the original and the derived client.
+            pools_ok = client._http is derived._http and client._http is not parents_pool
+            fetched_ok = _fetch_repeatedly(derived, 102) + _fetch_repeatedly(client, 103) == 0
+            return 0 if pools_ok and fetched_ok else 1
+
+        pid = _fork(child)
+        wrong_in_parent = _fetch_repeatedly(derived, 101)
+        assert _wait(pid, CHILD_TIMEOUT) == 0
+        assert client._http is parents_pool
+    assert wrong_in_parent == 0
+    assert server.counters.logins == logins
+
+
 def test_a_renewal_lock_held_at_fork_time_does_not_block_the_child(
     server: LocalServer, proxy: HostileProxy
 ) -> None:
@@ -113,17 +136,21 @@ async def test_an_async_client_works_in_a_forked_child(server: LocalServer) -> N
         server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD
     ) as client:
         assert await use(client) == 2
+        derived = client.with_options(max_retries=0)
+
+        async def use_both() -> int:
+            return await use(client) + await use(derived)
 
         def child() -> int:
             # A thread of its own: the parent's running loop is not the child's.
             results: list[int] = []
-            thread = threading.Thread(target=lambda: results.append(asyncio.run(use(client))))
+            thread = threading.Thread(target=lambda: results.append(asyncio.run(use_both())))
             thread.start()
             thread.join(CHILD_TIMEOUT)
-            return 0 if results == [2] else 1
+            return 0 if results == [4] else 1
 
         pid = _fork(child)
-        assert await use(client) == 2
+        assert await use(derived) == 2
         code = await asyncio.to_thread(_wait, pid, CHILD_TIMEOUT)
     assert code == 0
 
