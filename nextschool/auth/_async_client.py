@@ -118,6 +118,9 @@ class AsyncBaseClient(ClientCore):
             clock=clock,
             wall_clock=wall_clock,
             rate_limiter=rate_limiter,
+            # A store other than memory may read a file or call a service: the
+            # first call reads it in a worker thread, never on the event loop.
+            read_store=False,
         )
         self._adopt_http_client(http_client, timeout)
         self._max_response_bytes = check_max_response_bytes(max_response_bytes)
@@ -183,8 +186,7 @@ class AsyncBaseClient(ClientCore):
     ) -> LoginLogin:
         """Log in now, with these credentials or the configured ones."""
         password = conceal(password)
-        if asyncio.get_running_loop() is not self._loop:
-            await self._serve_running_loop()
+        await self._ready()
         if username is not None or password is not None:
             self._use_credentials(username, password)
         credentials = self._tokens.require_credentials()
@@ -202,8 +204,7 @@ class AsyncBaseClient(ClientCore):
     ) -> RefreshTokenRefreshToken:
         """Refresh the session's access token now (or exchange the given refresh token)."""
         refresh_token = conceal(refresh_token)
-        if asyncio.get_running_loop() is not self._loop:
-            await self._serve_running_loop()
+        await self._ready()
         if refresh_token is not None:
             return await self._refresh_request(refresh_token, **kwargs)
         return self._refresh_payload(
@@ -213,6 +214,7 @@ class AsyncBaseClient(ClientCore):
     async def logout(self, refresh_token: str | None = None, **kwargs: Any) -> bool | None:
         """Revoke the session's refresh token (or the given one) and forget the tokens."""
         refresh_token = conceal(refresh_token)
+        await self._ready()
         if refresh_token is not None:
             return await self._logout_request(refresh_token, **kwargs)
         current = self._tokens.current
@@ -240,6 +242,8 @@ class AsyncBaseClient(ClientCore):
         """
         if asyncio.get_running_loop() is not self._loop:
             await self._serve_running_loop()
+        if self._shared.unread:
+            await self._read_store()
         request = self._prepare(query, operation_name, variables, kwargs)
         first_attempt = None
         fresh, token = self._fresh_token(request)
@@ -260,6 +264,24 @@ class AsyncBaseClient(ClientCore):
         )
         result: GraphQLResult = await self._drive(flow, request, request.deadline_at)
         return result
+
+    async def _ready(self) -> None:
+        """Serve the running loop and have the token store read: before any call."""
+        if asyncio.get_running_loop() is not self._loop:
+            await self._serve_running_loop()
+        if self._shared.unread:
+            await self._read_store()
+
+    async def _read_store(self) -> None:
+        # Under the renewal lock: concurrent first calls wait for the one read,
+        # and none of them renews before the saved session is restored.
+        async with self._renewal_lock:
+            if self._shared.unread:
+                if isinstance(self._token_store, MemoryTokenStore):
+                    saved = self._shared.load()
+                else:
+                    saved = await asyncio.to_thread(self._shared.load)
+                self._restore_saved(saved)
 
     async def _serve_running_loop(self) -> None:
         """Bind to the running event loop; a new pool and lock if the loop changed."""

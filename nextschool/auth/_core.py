@@ -91,7 +91,10 @@ class ClientCore:
         clock: Clock,
         wall_clock: Clock,
         rate_limiter: RateLimiter | None = None,
+        read_store: bool = True,
     ) -> None:
+        """Configure the client; `read_store=False` leaves the token store unread
+        until `_read_store_now()` (the async client reads it in a worker thread)."""
         # Secrets are held masked from here on, frame locals included.
         password, access_token, refresh_token = (
             conceal(password),
@@ -123,23 +126,37 @@ class ClientCore:
         # Per-call options every call of this client starts from (with_options).
         self._call_defaults: dict[str, Any] = {}
         self._tokens = TokenManager(credentials=credentials, clock=clock, wall_clock=wall_clock)
-        initial: StoredTokens | None
         if access_token is not None or refresh_token is not None:
-            initial = StoredTokens(access_token or "", refresh_token, None)
+            self._shared.unread = False
+            self._restore(StoredTokens(access_token or "", refresh_token, None))
+        elif read_store:
+            self._read_store_now()
+
+    def _read_store_now(self) -> None:
+        """Restore the session from the token store, if it has not been read yet."""
+        if self._shared.unread:
+            self._restore_saved(self._shared.load())
+
+    def _restore_saved(self, saved: StoredTokens | None) -> None:
+        """Restore what the store held when first read (once for derived clients too)."""
+        if not self._shared.unread:
+            return  # read meanwhile, by another caller
+        self._shared.unread = False
+        if saved is not None and saved.url not in (None, self._api_url):
+            logger.warning(
+                "Ignoring saved tokens: they were issued by another API URL than %s",
+                self._shown_url,
+            )
+            saved = None
+        if saved is not None:
+            self._restore(saved)
+
+    def _restore(self, initial: StoredTokens) -> None:
+        self._register_token_secrets(initial)
+        if initial.access_token:
+            self._tokens.restore(initial)
         else:
-            initial = self._shared.load()
-            if initial is not None and initial.url not in (None, self._api_url):
-                logger.warning(
-                    "Ignoring saved tokens: they were issued by another API URL than %s",
-                    self._shown_url,
-                )
-                initial = None
-        if initial is not None:
-            self._register_token_secrets(initial)
-            if initial.access_token:
-                self._tokens.restore(initial)
-            else:
-                self._tokens.restore_refresh_only(initial.refresh_token)
+            self._tokens.restore_refresh_only(initial.refresh_token)
 
     def __repr__(self) -> str:
         tokens: TokenManager | None = getattr(self, "_tokens", None)
@@ -148,6 +165,8 @@ class ClientCore:
         credentials = tokens.credentials
         user = f", username={credentials.username!r}" if credentials else ""
         state = "authenticated" if tokens.current else "not authenticated"
+        if self._shared.unread:  # a repr does no I/O
+            state = "token store not read yet"
         return f"{type(self).__name__}(url={self._shown_url!r}{user}, {state})"
 
     # -- public state ------------------------------------------------------
@@ -155,11 +174,15 @@ class ClientCore:
     @property
     def tokens(self) -> StoredTokens | None:
         """The current tokens, e.g. to persist them yourself."""
+        # Read here when asked before the first call (the async client reads lazily).
+        self._read_store_now()
         stored = self._tokens.stored()
         return None if stored is None else replace(stored, url=self._api_url)
 
     @property
     def is_authenticated(self) -> bool:
+        """Whether the client holds an access token (it may have expired)."""
+        self._read_store_now()
         return self._tokens.current is not None
 
     # -- derived clients ---------------------------------------------------
