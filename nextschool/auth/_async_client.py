@@ -14,7 +14,7 @@ import httpx
 from typing_extensions import Self, Unpack
 
 from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES
-from .._exceptions import ConfigurationError, NextSchoolError, RateLimitError
+from .._exceptions import APITimeoutError, ConfigurationError, NextSchoolError, RateLimitError
 from .._logging import logger
 from .._masking import conceal
 from .._paging import (
@@ -45,6 +45,7 @@ from ._core import (
     PreparedRequest,
     TokensChangedHook,
     deadline_exceeded,
+    renewal_timed_out,
 )
 from ._event_loop import check_move, close_with_running_loop
 from ._flow import FailedAttempt, ObtainToken, SendRequest, Sleep, call_flow, log_wait
@@ -342,19 +343,35 @@ class AsyncBaseClient(ClientCore):
             log_wait(step, request.operation if request else None)
             await asyncio.sleep(step.seconds)
             return None
+        if isinstance(step, (RefreshAccessToken, LogIn)):
+            try:
+                return await self._renew(step, request, deadline_at)
+            except APITimeoutError as error:
+                if request is None:
+                    raise
+                failure = renewal_timed_out(request, deadline_at, error)
+            # Raised outside the handler, as the caller's own timeout.
+            raise failure
+        raise AssertionError(f"unknown step {step!r}")
+
+    async def _renew(
+        self,
+        step: RefreshAccessToken | LogIn,
+        request: PreparedRequest | None,
+        deadline_at: float | None,
+    ) -> RefreshTokenRefreshToken | LoginLogin:
+        """A login or refresh on behalf of `request`, within its limits."""
         if isinstance(step, RefreshAccessToken):
             logger.info("Refreshing the access token")
             return await self._refresh_request(
                 conceal(step.refresh_token), **self._renewal_options(request, deadline_at)
             )
-        if isinstance(step, LogIn):
-            logger.info("Logging in")
-            return await self._login_request(
-                step.credentials.username,
-                step.credentials.password,
-                **self._renewal_options(request, deadline_at),
-            )
-        raise AssertionError(f"unknown step {step!r}")
+        logger.info("Logging in")
+        return await self._login_request(
+            step.credentials.username,
+            step.credentials.password,
+            **self._renewal_options(request, deadline_at),
+        )
 
     async def _send(self, request: PreparedRequest, token: TokenSet | None) -> GraphQLResult:
         options = self._http_options(request, self._http.timeout)
@@ -423,7 +440,7 @@ class AsyncBaseClient(ClientCore):
             # Whoever held the lock before us may have renewed already.
             if force or self._tokens.renewal_needed(rejected):
                 # And another process, when the store is shared.
-                async with hold_in_thread(self._shared, self._lock_timeout(deadline_at)):
+                async with hold_in_thread(self._shared, self._lock_timeout(request, deadline_at)):
                     adopted = False
                     try:
                         adopted = not force and await self._adopt_newer(rejected)

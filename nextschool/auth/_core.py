@@ -439,9 +439,13 @@ class ClientCore:
         """How long a call may wait for a rate-limit slot: what is left of its deadline."""
         return None if deadline_at is None else self._remaining(request.operation, deadline_at)
 
-    def _lock_timeout(self, deadline_at: float | None) -> float | None:
+    def _lock_timeout(
+        self, request: PreparedRequest | None, deadline_at: float | None
+    ) -> float | None:
         """How long a renewal may wait for a shared store's lock (None: the store's own)."""
-        return None if deadline_at is None else self._remaining(None, deadline_at)
+        if deadline_at is None:
+            return None
+        return self._remaining(request.operation if request else None, deadline_at)
 
     def _server_pause(self, response: httpx.Response) -> float | None:
         """How long the server's headers say the whole fleet should wait, if at all."""
@@ -520,6 +524,25 @@ def deadline_exceeded(operation: str | None) -> APITimeoutError:
     )
 
 
+def renewal_timed_out(
+    request: PreparedRequest, deadline_at: float | None, error: APITimeoutError
+) -> APITimeoutError:
+    """The timeout of a login or refresh made for `request`, as `request`'s own.
+
+    The caller asked for its operation, not for the renewal: the error names
+    that operation and says the time ran out while renewing the session.
+    """
+    operation = request.operation
+    name = operation or "Request"
+    if deadline_at is not None and time.monotonic() >= deadline_at:
+        message = (
+            f"{name} did not complete within its deadline: it ended while renewing the session"
+        )
+    else:
+        message = f"{name} timed out while renewing the session ({error})"
+    return APITimeoutError(message, operation=operation)
+
+
 def check_max_retries(max_retries: object) -> int:
     if isinstance(max_retries, bool) or not isinstance(max_retries, int):
         raise ConfigurationError(f"max_retries must be an int, got {max_retries!r}")
@@ -574,4 +597,5 @@ __all__ = [
     "TokensChangedHook",
     "deadline_exceeded",
     "http_client_options",
+    "renewal_timed_out",
 ]

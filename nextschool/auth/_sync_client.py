@@ -14,7 +14,7 @@ import httpx
 from typing_extensions import Self, Unpack
 
 from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES
-from .._exceptions import NextSchoolError, RateLimitError
+from .._exceptions import APITimeoutError, NextSchoolError, RateLimitError
 from .._logging import logger
 from .._masking import conceal
 from .._paging import (
@@ -45,6 +45,7 @@ from ._core import (
     PreparedRequest,
     TokensChangedHook,
     deadline_exceeded,
+    renewal_timed_out,
 )
 from ._flow import FailedAttempt, ObtainToken, SendRequest, Sleep, call_flow, log_wait
 from ._http import check_max_response_bytes, send
@@ -285,19 +286,35 @@ class BaseClient(ClientCore):
             log_wait(step, request.operation if request else None)
             time.sleep(step.seconds)
             return None
+        if isinstance(step, (RefreshAccessToken, LogIn)):
+            try:
+                return self._renew(step, request, deadline_at)
+            except APITimeoutError as error:
+                if request is None:
+                    raise
+                failure = renewal_timed_out(request, deadline_at, error)
+            # Raised outside the handler, as the caller's own timeout.
+            raise failure
+        raise AssertionError(f"unknown step {step!r}")
+
+    def _renew(
+        self,
+        step: RefreshAccessToken | LogIn,
+        request: PreparedRequest | None,
+        deadline_at: float | None,
+    ) -> RefreshTokenRefreshToken | LoginLogin:
+        """A login or refresh on behalf of `request`, within its limits."""
         if isinstance(step, RefreshAccessToken):
             logger.info("Refreshing the access token")
             return self._refresh_request(
                 conceal(step.refresh_token), **self._renewal_options(request, deadline_at)
             )
-        if isinstance(step, LogIn):
-            logger.info("Logging in")
-            return self._login_request(
-                step.credentials.username,
-                step.credentials.password,
-                **self._renewal_options(request, deadline_at),
-            )
-        raise AssertionError(f"unknown step {step!r}")
+        logger.info("Logging in")
+        return self._login_request(
+            step.credentials.username,
+            step.credentials.password,
+            **self._renewal_options(request, deadline_at),
+        )
 
     def _send(self, request: PreparedRequest, token: TokenSet | None) -> GraphQLResult:
         options = self._http_options(request, self._http.timeout)
@@ -366,7 +383,7 @@ class BaseClient(ClientCore):
             # Whoever held the lock before us may have renewed already.
             if force or self._tokens.renewal_needed(rejected):
                 # And another process, when the store is shared.
-                with self._shared.lock(self._lock_timeout(deadline_at)):
+                with self._shared.lock(self._lock_timeout(request, deadline_at)):
                     adopted = False
                     try:
                         adopted = not force and self._shared.adopt_newer(self._tokens, rejected)

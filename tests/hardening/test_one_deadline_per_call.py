@@ -121,3 +121,47 @@ def test_a_per_call_timeout_applies_to_the_renewal_it_triggers(
         proxy.stopping.set()
     assert isinstance(error, APITimeoutError)
     assert elapsed < 0.5 + SLACK
+
+
+def test_a_deadline_ending_in_a_renewal_names_the_callers_operation(
+    server: LocalServer, proxy: HostileProxy
+) -> None:
+    with NextSchool(proxy.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
+        client.login()
+        proxy.always("RefreshToken", Trickle(0.5))
+        server.controls.revoke_access_tokens()
+        with pytest.raises(APITimeoutError) as caught:
+            client.students(limit=1, deadline=1.0)
+        proxy.stopping.set()
+    assert caught.value.operation == "Students"
+    assert "Students" in str(caught.value) and "RefreshToken" not in str(caught.value)
+    assert "renewing the session" in str(caught.value)
+
+
+async def test_async_a_deadline_ending_in_a_renewal_names_the_callers_operation(
+    server: LocalServer, proxy: HostileProxy
+) -> None:
+    async with AsyncNextSchool(proxy.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
+        await client.login()
+        proxy.always("RefreshToken", Trickle(0.5))
+        server.controls.revoke_access_tokens()
+        with pytest.raises(APITimeoutError) as caught:
+            await client.teachers(limit=1, deadline=1.0)
+        proxy.stopping.set()
+    assert caught.value.operation == "Teachers"
+    assert "Teachers" in str(caught.value) and "RefreshToken" not in str(caught.value)
+    assert "renewing the session" in str(caught.value)
+
+
+def test_a_timeout_in_a_renewal_names_the_callers_operation(
+    server: LocalServer, proxy: HostileProxy
+) -> None:
+    with NextSchool(proxy.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
+        client.login()
+        proxy.always("RefreshToken", Trickle(30.0))  # headers at once, then a stall
+        server.controls.revoke_access_tokens()
+        with pytest.raises(APITimeoutError) as caught:
+            client.students(limit=1, timeout=0.5)
+        proxy.stopping.set()
+    assert caught.value.operation == "Students"
+    assert str(caught.value).startswith("Students timed out while renewing the session")
