@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
-import httpx
 import pytest
 
 from nextschool import (
@@ -18,25 +16,11 @@ from nextschool import (
 )
 from nextschool.testing import DEMO_PASSWORD, DEMO_USERNAME, LocalServer
 
-
-class SentRequests:
-    """Every request that went through a pool, as sent (an httpx event hook)."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-
-    def record(self, request: httpx.Request) -> None:
-        self.requests.append(request)
-
-    async def arecord(self, request: httpx.Request) -> None:
-        self.requests.append(request)
-
-    def operations(self) -> list[str]:
-        return [json.loads(request.content).get("operationName") for request in self.requests]
+from .conftest import RequestLog
 
 
 def test_one_login_and_one_pool_for_the_original_and_the_derived(server: LocalServer) -> None:
-    sent = SentRequests()
+    sent = RequestLog()
     with NextSchool(server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
         client._http.event_hooks["request"].append(sent.record)
         quick = client.with_options(timeout=5.0, max_retries=0, headers={"X-Team": "care"})
@@ -52,7 +36,7 @@ def test_one_login_and_one_pool_for_the_original_and_the_derived(server: LocalSe
 
 
 async def test_async_one_login_and_one_pool(server: LocalServer) -> None:
-    sent = SentRequests()
+    sent = RequestLog()
     async with AsyncNextSchool(
         server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD
     ) as client:
@@ -77,7 +61,7 @@ def test_a_renewal_by_the_derived_client_serves_the_original(server: LocalServer
 
 
 def test_headers_merge_and_a_calls_own_win(server: LocalServer) -> None:
-    sent = SentRequests()
+    sent = RequestLog()
     with NextSchool(server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
         client._http.event_hooks["request"].append(sent.record)
         client.login()
