@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-import os
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Mapping
 from typing import Any, TypeVar
@@ -42,6 +41,7 @@ from ..generated_client.models import (
 )
 from ._core import (
     ClientCore,
+    Connections,
     PreparedRequest,
     TokensChangedHook,
     deadline_exceeded,
@@ -57,16 +57,19 @@ from ._tokens import Clock, LogIn, RefreshAccessToken, StoredTokens, TokenSet
 RowT = TypeVar("RowT")
 
 
-class AsyncConnections:
-    """The connection pool, renewal lock and event loop of a client and of every
-    client `with_options()` derived from it: one pool, one renewal at a time."""
+class AsyncConnections(Connections[httpx.AsyncClient, asyncio.Lock]):
+    """`Connections` and the event loop they serve."""
 
     def __init__(self, http: httpx.AsyncClient) -> None:
-        self.http = http
-        self.renewal_lock = asyncio.Lock()
-        self.process = os.getpid()
+        super().__init__(http, asyncio.Lock())
         self.loop: asyncio.AbstractEventLoop | None = None
         self.pool_closer: AsyncGenerator[None, None] | None = None
+
+    def first_in_child(self) -> bool:
+        if not super().first_in_child():
+            return False
+        self.loop = None  # the child binds to the loop it runs
+        return True
 
 
 class AsyncBaseClient(ClientCore):
@@ -83,6 +86,7 @@ class AsyncBaseClient(ClientCore):
     # The UNSET of the generated package, whose left-out arguments are not sent;
     # generated subclasses set their own.
     _unset: object = UNSET
+    _connections: AsyncConnections
 
     def __init__(
         self,
@@ -128,7 +132,6 @@ class AsyncBaseClient(ClientCore):
         self._connections = AsyncConnections(
             http_client or httpx.AsyncClient(**self._http_settings)
         )
-        # Only the client that opened the pool closes it, not those derived from it.
         self._closes_pool = self._owns_http_client
 
     @property
@@ -136,34 +139,18 @@ class AsyncBaseClient(ClientCore):
         return self._connections.http
 
     @property
-    def _renewal_lock(self) -> asyncio.Lock:
-        return self._connections.renewal_lock
-
-    @property
     def _loop(self) -> asyncio.AbstractEventLoop | None:
         return self._connections.loop
 
     # -- lifecycle ---------------------------------------------------------
 
-    def _derived_from(self, original: ClientCore) -> None:
-        self._closes_pool = False
-
     def _after_fork(self) -> None:
-        connections = self._connections
-        if connections.process == os.getpid():
-            return  # renewed already, through another client sharing them
-        connections.process = os.getpid()
-        connections.renewal_lock = asyncio.Lock()
-        connections.loop = None  # the child binds to the loop it runs
-        if self._owns_http_client:
-            # The parent's pool stays the parent's: dropped here, not closed.
-            connections.http = httpx.AsyncClient(**self._http_settings)
-        else:
-            logger.warning(
-                "%s was forked with an http_client passed in: its connections are "
-                "shared with the parent process; create the http_client after the fork",
-                type(self).__name__,
-            )
+        self._renew_after_fork(self._connections)
+
+    def _fresh_connections(self, *, new_pool: bool) -> None:
+        self._connections.renewal_lock = asyncio.Lock()
+        if new_pool:
+            self._connections.http = httpx.AsyncClient(**self._http_settings)
 
     async def aclose(self) -> None:
         """Close the HTTP connections, unless the http_client was passed in.
@@ -191,7 +178,7 @@ class AsyncBaseClient(ClientCore):
         if username is not None or password is not None:
             self._use_credentials(username, password)
         credentials = self._tokens.require_credentials()
-        async with self._renewal_lock, hold_in_thread(self._shared):
+        async with self._connections.renewal_lock, hold_in_thread(self._shared):
             started = self._tokens.now()
             payload = await self._login_request(
                 credentials.username, credentials.password, **kwargs
@@ -222,7 +209,7 @@ class AsyncBaseClient(ClientCore):
         revoked: bool | None = None
         if current is not None and current.refresh_token:
             revoked = await self._logout_request(conceal(current.refresh_token), **kwargs)
-        async with self._renewal_lock:
+        async with self._connections.renewal_lock:
             self._tokens.clear()
             await self._tokens_changed("logout")
         return revoked
@@ -276,7 +263,7 @@ class AsyncBaseClient(ClientCore):
     async def _read_store(self) -> None:
         # Under the renewal lock: concurrent first calls wait for the one read,
         # and none of them renews before the saved session is restored.
-        async with self._renewal_lock:
+        async with self._connections.renewal_lock:
             if self._shared.unread:
                 if isinstance(self._token_store, MemoryTokenStore):
                     saved = self._shared.load()
@@ -295,8 +282,7 @@ class AsyncBaseClient(ClientCore):
             except ConfigurationError:
                 connections.loop = previous
                 raise
-            connections.http = httpx.AsyncClient(**self._http_settings)
-            connections.renewal_lock = asyncio.Lock()
+            self._fresh_connections(new_pool=True)
         if self._owns_http_client:
             connections.pool_closer = await close_with_running_loop(connections.http)
 
@@ -347,11 +333,8 @@ class AsyncBaseClient(ClientCore):
             try:
                 return await self._renew(step, request, deadline_at)
             except APITimeoutError as error:
-                if request is None:
-                    raise
                 failure = renewal_timed_out(request, deadline_at, error)
-            # Raised outside the handler, as the caller's own timeout.
-            raise failure
+            raise failure  # outside the handler: the caller's own timeout
         raise AssertionError(f"unknown step {step!r}")
 
     async def _renew(
@@ -452,7 +435,7 @@ class AsyncBaseClient(ClientCore):
                         if self._tokens.current is not before:
                             await self._tokens_changed("renewal", saved=adopted)
         finally:
-            self._renewal_lock.release()
+            self._connections.renewal_lock.release()
         return self._tokens.usable()
 
     async def _adopt_newer(self, rejected: TokenSet | None) -> bool:
@@ -470,7 +453,7 @@ class AsyncBaseClient(ClientCore):
 
     async def _acquire_renewal_lock(self, operation: str | None, deadline_at: float | None) -> None:
         """Wait for the renewal lock, but no longer than the caller's own deadline."""
-        lock = self._renewal_lock
+        lock = self._connections.renewal_lock
         if deadline_at is None or not lock.locked():
             await lock.acquire()
             return

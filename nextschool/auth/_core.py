@@ -10,7 +10,7 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -47,7 +47,26 @@ from ._tokens import Clock, Credentials, StoredTokens, TokenManager, TokenSet
 LOGIN_BUDGET_OPERATIONS = frozenset({"Login", "RefreshToken"})
 TokensChangedHook = Callable[[StoredTokens | None], None | Awaitable[None]]
 USER_AGENT = f"nextschool-python/{__version__}"
+HttpT = TypeVar("HttpT")
+LockT = TypeVar("LockT")
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
+
+
+class Connections(Generic[HttpT, LockT]):
+    """The connection pool and renewal lock of a client and of every client
+    `with_options()` derived from it: one pool, one renewal at a time."""
+
+    def __init__(self, http: HttpT, renewal_lock: LockT) -> None:
+        self.http = http
+        self.renewal_lock = renewal_lock
+        self.process = os.getpid()
+
+    def first_in_child(self) -> bool:
+        """In a forked child: True once, for the first of the clients sharing these."""
+        if self.process == os.getpid():
+            return False
+        self.process = os.getpid()
+        return True
 
 
 @dataclass(frozen=True)
@@ -71,9 +90,28 @@ class ClientCore:
     url: str
     _unset: object
     _last_longest_wait: tuple[httpx.Timeout, float] | None
+    # Only the client that opened its pool closes it, not those derived from it.
+    _closes_pool: bool
 
     def _after_fork(self) -> None:
         """In a forked child: a connection pool and locks of its own; tokens stay."""
+        raise NotImplementedError
+
+    def _renew_after_fork(self, connections: Connections[Any, Any]) -> None:
+        """`_after_fork` for a client whose pool and lock are `connections`."""
+        if not connections.first_in_child():
+            return  # renewed already, through another client sharing them
+        # The parent's pool stays the parent's: dropped here, not closed.
+        self._fresh_connections(new_pool=self._owns_http_client)
+        if not self._owns_http_client:
+            logger.warning(
+                "%s was forked with an http_client passed in: its connections are "
+                "shared with the parent process; create the http_client after the fork",
+                type(self).__name__,
+            )
+
+    def _fresh_connections(self, *, new_pool: bool) -> None:
+        """A new renewal lock, and a new pool of the SDK's own if `new_pool`."""
         raise NotImplementedError
 
     def _setup(
@@ -220,13 +258,9 @@ class ClientCore:
             check_headers(settings["headers"])
         derived._call_defaults = merge_options(self._call_defaults, settings)
         derived._last_longest_wait = None
-        derived._derived_from(self)
+        derived._closes_pool = False  # the pool stays the original's
         _live_clients.add(derived)
         return derived
-
-    def _derived_from(self, original: ClientCore) -> None:
-        """Called on a copy of `original` made by `with_options()`: it owns nothing."""
-        raise NotImplementedError
 
     # -- requests ----------------------------------------------------------
 
@@ -525,13 +559,16 @@ def deadline_exceeded(operation: str | None) -> APITimeoutError:
 
 
 def renewal_timed_out(
-    request: PreparedRequest, deadline_at: float | None, error: APITimeoutError
+    request: PreparedRequest | None, deadline_at: float | None, error: APITimeoutError
 ) -> APITimeoutError:
     """The timeout of a login or refresh made for `request`, as `request`'s own.
 
     The caller asked for its operation, not for the renewal: the error names
     that operation and says the time ran out while renewing the session.
+    Without a request (`refresh_token()` called directly) it is `error` itself.
     """
+    if request is None:
+        return error
     operation = request.operation
     name = operation or "Request"
     if deadline_at is not None and time.monotonic() >= deadline_at:
@@ -593,6 +630,7 @@ def build_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
 
 __all__ = [
     "ClientCore",
+    "Connections",
     "PreparedRequest",
     "TokensChangedHook",
     "deadline_exceeded",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import inspect
-import os
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping
@@ -42,6 +41,7 @@ from ..generated_client.sync_client.base_model import UNSET
 from ..generated_client.sync_client.operations import LOGIN_GQL, LOGOUT_GQL, REFRESH_TOKEN_GQL
 from ._core import (
     ClientCore,
+    Connections,
     PreparedRequest,
     TokensChangedHook,
     deadline_exceeded,
@@ -53,16 +53,6 @@ from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
 
 RowT = TypeVar("RowT")
-
-
-class Connections:
-    """The connection pool and renewal lock of a client and of every client
-    `with_options()` derived from it: one pool, one renewal at a time."""
-
-    def __init__(self, http: httpx.Client) -> None:
-        self.http = http
-        self.renewal_lock = threading.Lock()
-        self.process = os.getpid()
 
 
 class BaseClient(ClientCore):
@@ -79,6 +69,7 @@ class BaseClient(ClientCore):
     # The UNSET of the generated package, whose left-out arguments are not sent;
     # generated subclasses set their own.
     _unset: object = UNSET
+    _connections: Connections[httpx.Client, threading.Lock]
 
     def __init__(
         self,
@@ -118,38 +109,24 @@ class BaseClient(ClientCore):
         )
         self._adopt_http_client(http_client, timeout)
         self._max_response_bytes = check_max_response_bytes(max_response_bytes)
-        self._connections = Connections(http_client or httpx.Client(**self._http_settings))
-        # Only the client that opened the pool closes it, not those derived from it.
+        self._connections = Connections(
+            http_client or httpx.Client(**self._http_settings), threading.Lock()
+        )
         self._closes_pool = self._owns_http_client
 
     @property
     def _http(self) -> httpx.Client:
         return self._connections.http
 
-    @property
-    def _renewal_lock(self) -> threading.Lock:
-        return self._connections.renewal_lock
-
     # -- lifecycle ---------------------------------------------------------
 
-    def _derived_from(self, original: ClientCore) -> None:
-        self._closes_pool = False
-
     def _after_fork(self) -> None:
-        connections = self._connections
-        if connections.process == os.getpid():
-            return  # renewed already, through another client sharing them
-        connections.process = os.getpid()
-        connections.renewal_lock = threading.Lock()
-        if self._owns_http_client:
-            # The parent's pool stays the parent's: dropped here, not closed.
-            connections.http = httpx.Client(**self._http_settings)
-        else:
-            logger.warning(
-                "%s was forked with an http_client passed in: its connections are "
-                "shared with the parent process; create the http_client after the fork",
-                type(self).__name__,
-            )
+        self._renew_after_fork(self._connections)
+
+    def _fresh_connections(self, *, new_pool: bool) -> None:
+        self._connections.renewal_lock = threading.Lock()
+        if new_pool:
+            self._connections.http = httpx.Client(**self._http_settings)
 
     def close(self) -> None:
         """Close the HTTP connections, unless the http_client was passed in.
@@ -176,7 +153,7 @@ class BaseClient(ClientCore):
         if username is not None or password is not None:
             self._use_credentials(username, password)
         credentials = self._tokens.require_credentials()
-        with self._renewal_lock, self._shared.lock():
+        with self._connections.renewal_lock, self._shared.lock():
             started = self._tokens.now()
             payload = self._login_request(credentials.username, credentials.password, **kwargs)
             self._tokens.adopt_login(payload, started)
@@ -203,7 +180,7 @@ class BaseClient(ClientCore):
         revoked: bool | None = None
         if current is not None and current.refresh_token:
             revoked = self._logout_request(conceal(current.refresh_token), **kwargs)
-        with self._renewal_lock:
+        with self._connections.renewal_lock:
             self._tokens.clear()
             self._tokens_changed("logout")
         return revoked
@@ -290,11 +267,8 @@ class BaseClient(ClientCore):
             try:
                 return self._renew(step, request, deadline_at)
             except APITimeoutError as error:
-                if request is None:
-                    raise
                 failure = renewal_timed_out(request, deadline_at, error)
-            # Raised outside the handler, as the caller's own timeout.
-            raise failure
+            raise failure  # outside the handler: the caller's own timeout
         raise AssertionError(f"unknown step {step!r}")
 
     def _renew(
@@ -373,7 +347,7 @@ class BaseClient(ClientCore):
         ticket = self._tokens.renewal_ticket()
         operation = request.operation if request else None
         wait = -1.0 if deadline_at is None else self._remaining(operation, deadline_at)
-        if not self._renewal_lock.acquire(timeout=wait):
+        if not self._connections.renewal_lock.acquire(timeout=wait):
             raise deadline_exceeded(operation)
         try:
             before = self._tokens.current
@@ -395,7 +369,7 @@ class BaseClient(ClientCore):
                         if self._tokens.current is not before:
                             self._tokens_changed("renewal", saved=adopted)
         finally:
-            self._renewal_lock.release()
+            self._connections.renewal_lock.release()
         return self._tokens.usable()
 
     def _tokens_changed(self, reason: str, *, saved: bool = False) -> None:
