@@ -254,8 +254,7 @@ class ClientCore:
             derived._retry = RetryPolicy(max_retries=check_max_retries(settings.pop("max_retries")))
         if "deadline" in settings:
             derived._deadline = check_deadline(settings.pop("deadline"))
-        if "headers" in settings:
-            check_headers(settings["headers"])
+        check_call_defaults(settings)
         derived._call_defaults = merge_options(self._call_defaults, settings)
         derived._last_longest_wait = None
         derived._closes_pool = False  # the pool stays the original's
@@ -588,12 +587,23 @@ def check_max_retries(max_retries: object) -> int:
     return max_retries
 
 
-def check_headers(headers: object) -> None:
+def check_call_defaults(options: Mapping[str, object]) -> None:
+    """What with_options() keeps for every call must be usable by httpx."""
+    headers = options.get("headers", {})
     if not isinstance(headers, Mapping) or not all(
         isinstance(name, str) and isinstance(value, str)
         for name, value in headers.items()  # pyright: ignore[reportUnknownVariableType]
     ):
         raise ConfigurationError("headers must be a mapping of header names to string values")
+    if not isinstance(options.get("extensions", {}), dict):
+        raise ConfigurationError("extensions must be a dict")
+    timeout = options.get("timeout")
+    if isinstance(timeout, bool) or not isinstance(
+        timeout, (int, float, httpx.Timeout, type(None))
+    ):
+        raise ConfigurationError(
+            f"timeout must be a number of seconds, an httpx.Timeout or None, got {timeout!r}"
+        )
 
 
 def check_deadline(deadline: object) -> float | None:

@@ -134,6 +134,9 @@ async def test_async_closing_the_derived_client_leaves_the_pool_open(server: Loc
         ({"max_retries": "2"}, "max_retries must be an int"),
         ({"deadline": 0}, "deadline must be a positive number"),
         ({"headers": {"X-Count": 1}}, "headers must be a mapping"),
+        ({"headers": "X-Count: 1"}, "headers must be a mapping"),
+        ({"extensions": [("trace", None)]}, "extensions must be a dict"),
+        ({"timeout": "5"}, "timeout must be a number of seconds"),
     ],
 )
 async def test_bad_options_are_configuration_errors(
