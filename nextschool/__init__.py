@@ -28,7 +28,7 @@ from ._exceptions import (
 )
 from ._log_config import configure_logging_from_env
 from ._logging import RedactingFilter
-from ._options import RequestOptions
+from ._options import ClientOptions, RequestOptions
 from ._ratelimit import LocalRateLimiter, RateLimiter
 from ._redis import RedisRateLimiter, RedisTokenStore
 from ._urls import PlainHTTPWarning
@@ -58,6 +58,7 @@ __all__ = [
     "AsyncNextSchool",
     "AuthenticationError",
     "BaseClient",
+    "ClientOptions",
     "ConfigurationError",
     "FileTokenStore",
     "ForbiddenError",

@@ -18,7 +18,12 @@ ariadne-codegen generates:
 `nextschool.codegen.plugin.NextSchoolClientsPlugin`) writes such subclasses from
 `.graphql` files. Names a subclass must not reuse are the attributes of these
 classes (`login`, `logout`, `refresh_token`, `execute`, `get_data`, `tokens`,
-`close` / `aclose`, ...).
+`with_options`, `close` / `aclose`, ...).
+
+`client.with_options(timeout=..., max_retries=..., headers=...)` returns an
+instance of the subclass itself (its methods included) with other defaults,
+sharing the connection pool and the session; the client that opened the pool
+stays the one that closes it.
 """
 
 from .auth._async_client import AsyncBaseClient
