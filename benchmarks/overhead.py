@@ -23,7 +23,7 @@ from nextschool.generated_client.async_client import GeneratedAsyncClient
 from nextschool.generated_client.async_client.async_base_client import (
     HttpClient as AsyncHttpClient,
 )
-from nextschool.generated_client.async_client.operations import STUDENTS_GQL
+from nextschool.generated_client.models.operations import STUDENTS_GQL
 from nextschool.generated_client.sync_client import GeneratedSyncClient
 from nextschool.generated_client.sync_client.base_client import HttpClient as SyncHttpClient
 

@@ -52,7 +52,8 @@ def _uses_secret_str(node: ast.stmt) -> bool:
 
 
 # Modules that belong to a client package; every other generated module is a
-# result model, which both clients import from the shared models package.
+# result model or the operations' documents (ExtractOperationsPlugin's
+# `operations`), which both clients import from the shared models package.
 CLIENT_OWN_MODULES = frozenset(
     {
         "__init__",
@@ -61,19 +62,23 @@ CLIENT_OWN_MODULES = frozenset(
         "base_client",
         "base_model",
         "exceptions",
-        "operations",
     }
 )
 SHARED_MODELS_PACKAGE = "models"
+# Written by ExtractOperationsPlugin itself, so not in the list of generated files.
+OPERATIONS_MODULE = "operations.py"
 
 
 class SharedModelsPlugin(Plugin):
-    """Make a client package use the models of `generated_client.models`.
+    """Make a client package use the models and documents of `generated_client.models`.
 
     ariadne-codegen writes a full copy of every result model into each client
     package, so the async and sync clients would return different classes for
     the same data and a `list[Student]` annotation could only fit one of them.
-    This plugin points the client at the shared package and removes the copies.
+    This plugin points the client at the shared package and removes the copies,
+    the operations' documents included: the models package holds the one copy
+    (it is generated with ExtractOperationsPlugin too), which the base clients
+    send for login, refresh and logout without importing a client package.
     """
 
     def generate_client_module(self, module: ast.Module) -> ast.Module:
@@ -113,6 +118,7 @@ class SharedModelsPlugin(Plugin):
                 (package_dir / file_name).unlink()
             else:
                 kept.append(file_name)
+        (package_dir / OPERATIONS_MODULE).unlink(missing_ok=True)
         return kept
 
 

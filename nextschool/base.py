@@ -16,12 +16,32 @@ ariadne-codegen generates:
 
 `nextschool generate` (or ariadne-codegen with the plugin
 `nextschool.codegen.plugin.NextSchoolClientsPlugin`) writes such subclasses from
-`.graphql` files. Names a subclass must not reuse are the attributes of these
+`.graphql` files; the SDK's own `NextSchool` and `AsyncNextSchool` are generated
+onto these bases by the same plugin. Names a subclass must not reuse are the attributes of these
 classes (`login`, `logout`, `refresh_token`, `execute`, `get_data`, `tokens`,
 `close` / `aclose`, ...).
 """
 
-from .auth._async_client import AsyncBaseClient
+from typing import TYPE_CHECKING, Any
+
 from .auth._sync_client import BaseClient
 
+if TYPE_CHECKING:
+    from .auth._async_client import AsyncBaseClient
+
 __all__ = ["AsyncBaseClient", "BaseClient"]
+
+
+def __getattr__(name: str) -> Any:
+    # The async base brings asyncio with it: loaded on first use, so a sync
+    # client generated onto BaseClient (the SDK's own included) never pays.
+    if name == "AsyncBaseClient":
+        from .auth._async_client import AsyncBaseClient
+
+        globals()[name] = AsyncBaseClient
+        return AsyncBaseClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
