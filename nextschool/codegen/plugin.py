@@ -165,12 +165,7 @@ class NextSchoolClientsPlugin(Plugin):
         exported: set[str] = set()
         for node in module.body:
             if isinstance(node, ast.ImportFrom):
-                if (
-                    self.is_async
-                    and self.sync_twin
-                    and node.module == "client"
-                    and node.level == 1
-                ):
+                if self.is_async and self.sync_twin and node.module == "client" and node.level == 1:
                     node.names.append(ast.alias(name=self.sync_client_name))
                 exported.update(alias.asname or alias.name for alias in node.names)
         for node in module.body:
