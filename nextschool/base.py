@@ -3,9 +3,9 @@
 `AsyncBaseClient` and `BaseClient` are the SDK's auth layer: login, refresh
 before expiry, one renewal and retry on UNAUTHENTICATED, bounded retries,
 rate-limit handling, token stores, `on_tokens_changed`, redaction and the
-typed errors of `nextschool`. They take the same arguments as
-`AsyncNextSchool` / `NextSchool`, which are these bases plus the API's own
-operations. A subclass gets all of it for every method that sends its document
+typed errors of `nextschool`. `AsyncNextSchool` / `NextSchool` are generated
+onto these bases from the API's own operations, so they take the same
+arguments. A subclass gets all of it for every method that sends its document
 through `execute()` and reads the result with `get_data()`, which is what
 ariadne-codegen generates:
 

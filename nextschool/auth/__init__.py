@@ -1,4 +1,4 @@
-"""Hand-written auth layer over the generated clients."""
+"""Hand-written auth layer: the base clients that the generated clients derive from."""
 
 from typing import TYPE_CHECKING, Any
 

@@ -127,3 +127,17 @@ def test_the_keys_on_a_package_generated_from_scratch(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['roster']"
     assert "class Client(" not in (project / "mine" / "client.py").read_text(encoding="utf-8")
+
+
+def test_the_readme_shows_the_sdks_own_configuration() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    after = readme[readme.index("This is the SDK's own section, from its `pyproject.toml`") :]
+    block = re.search(r"```toml\n(.*?)```", after, flags=re.DOTALL)
+    assert block is not None
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    start = pyproject.index("[tool.ariadne-codegen]\n")
+    section = pyproject[start : pyproject.index("\n[", start + 1) + 1]
+    without_comments = "".join(
+        line for line in section.splitlines(keepends=True) if not line.startswith("#")
+    )
+    assert block.group(1) == without_comments.rstrip("\n") + "\n"
