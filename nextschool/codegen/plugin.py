@@ -129,6 +129,7 @@ class NextSchoolClientsPlugin(Plugin):
             for node in body
             if isinstance(node, ast.ClassDef) and node.name == self.client_name
         )
+        _check_base_operations(self._base_operation_methods)
         client.body = [
             node
             for node in client.body
@@ -212,10 +213,24 @@ class ShadowingOperationError(ValueError):
     """An operation whose method would replace one of the base client's."""
 
 
-def _refuse_shadowing(client: ast.ClassDef) -> None:
+def _base_attributes() -> set[str]:
     from nextschool.base import AsyncBaseClient, BaseClient
 
-    reserved = set(dir(AsyncBaseClient)) | set(dir(BaseClient))
+    return set(dir(AsyncBaseClient)) | set(dir(BaseClient))
+
+
+def _check_base_operations(methods: set[str]) -> None:
+    """Only an operation the base really sends itself may go without a method."""
+    unknown = sorted(methods - _base_attributes())
+    if unknown:
+        raise ValueError(
+            f"base_operations: the NextSchool base client has no method {unknown[0]}(); "
+            "list only operations the base sends itself (Login, RefreshToken, Logout)"
+        )
+
+
+def _refuse_shadowing(client: ast.ClassDef) -> None:
+    reserved = _base_attributes()
     for node in client.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in reserved:
             raise ShadowingOperationError(

@@ -141,3 +141,20 @@ def test_the_readme_shows_the_sdks_own_configuration() -> None:
         line for line in section.splitlines(keepends=True) if not line.startswith("#")
     )
     assert block.group(1) == without_comments.rstrip("\n") + "\n"
+
+
+def test_base_operations_only_lists_what_the_base_sends(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "queries").mkdir(parents=True)
+    (project / "queries" / "ops.graphql").write_text(OPERATIONS, encoding="utf-8")
+    config = config_text("mine") + 'base_operations = ["Logout", "Roster"]\n'
+    (project / "pyproject.toml").write_text(config, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "ariadne_codegen"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "the NextSchool base client has no method roster()" in result.stderr
