@@ -76,14 +76,16 @@ class NextSchoolClientsPlugin(Plugin):
     def __init__(self, schema: Any, config_dict: dict[str, Any]) -> None:
         super().__init__(schema=schema, config_dict=config_dict)
         settings = settings_of(config_dict)
-        self.is_async = bool(settings.get("async_client", True))
-        self.client_name = str(settings.get("client_name", DEFAULT_CLIENT_NAME))
-        self.sync_client_name = str(settings.get("sync_client_name", DEFAULT_SYNC_CLIENT_NAME))
-        self.sync_twin = bool(settings.get("sync_twin", True))
-        self.base_operations = frozenset(str(name) for name in settings.get("base_operations", ()))
+        self.is_async: bool = bool(settings.get("async_client", True))
+        self.client_name: str = str(settings.get("client_name", DEFAULT_CLIENT_NAME))
+        self.sync_client_name: str = str(settings.get("sync_client_name", DEFAULT_SYNC_CLIENT_NAME))
+        self.sync_twin: bool = bool(settings.get("sync_twin", True))
+        self.base_operations: frozenset[str] = frozenset(
+            str(name) for name in settings.get("base_operations", ())
+        )
         # Method name of each operation the base sends itself, as they are generated.
         self._base_operation_methods: set[str] = set()
-        self.package_dir = Path(
+        self.package_dir: Path = Path(
             settings.get("target_package_path", "."),
             settings.get("target_package_name", "graphql_client"),
         )
