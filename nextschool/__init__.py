@@ -37,7 +37,6 @@ from .auth import (
     BaseClient,
     FileTokenStore,
     MemoryTokenStore,
-    NextSchool,
     SharedTokenStore,
     StoredTokens,
     TokenStore,
@@ -46,7 +45,7 @@ from .auth import (
 configure_logging_from_env()
 
 if TYPE_CHECKING:
-    from .auth import AsyncBaseClient, AsyncNextSchool
+    from .auth import AsyncBaseClient, AsyncNextSchool, NextSchool
 
 __all__ = [
     "PRODUCTION_URL",
@@ -89,7 +88,9 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # The async client brings asyncio and the generated async client with it;
     # it loads on first use, so programs that only use NextSchool never pay.
-    if name in ("AsyncBaseClient", "AsyncNextSchool"):
+    # The clients generated onto the bases load on first use too: the code
+    # generator imports the bases (nextschool.base) before the clients exist.
+    if name in ("AsyncBaseClient", "AsyncNextSchool", "NextSchool"):
         from . import auth
 
         value = getattr(auth, name)

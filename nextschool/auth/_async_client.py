@@ -1,4 +1,4 @@
-"""AsyncBaseClient, the async auth layer, and AsyncNextSchool: it plus the API's operations."""
+"""AsyncBaseClient, the async auth layer: the base of AsyncNextSchool and of generated clients."""
 
 from __future__ import annotations
 
@@ -6,39 +6,26 @@ import asyncio
 import contextlib
 import inspect
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Mapping
-from typing import Any, TypeVar
+from collections.abc import AsyncGenerator, Generator
+from typing import Any
 
 import httpx
-from typing_extensions import Self, Unpack
+from typing_extensions import Self
 
 from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES
 from .._exceptions import APITimeoutError, ConfigurationError, NextSchoolError, RateLimitError
 from .._logging import logger
 from .._masking import conceal
-from .._paging import (
-    DEFAULT_PAGE_SIZE,
-    CareListFilters,
-    StudentFilters,
-    TeacherFilters,
-    check_page_size,
-)
 from .._ratelimit import RateLimiter
 from .._response import GraphQLResult
-from ..generated_client.async_client import GeneratedAsyncClient
-from ..generated_client.async_client.base_model import UNSET
-from ..generated_client.async_client.operations import LOGIN_GQL, LOGOUT_GQL, REFRESH_TOKEN_GQL
 from ..generated_client.models import (
-    AdviserScreensAdviserScreens,
     Login,
     LoginLogin,
     Logout,
     RefreshToken,
     RefreshTokenRefreshToken,
-    StudentsStudents,
-    TeachersTeachers,
-    VisitStudentsVisitStudents,
 )
+from ..generated_client.models.operations import LOGIN_GQL, LOGOUT_GQL, REFRESH_TOKEN_GQL
 from ._core import (
     ClientCore,
     Connections,
@@ -53,8 +40,6 @@ from ._http import check_max_response_bytes, send_async
 from ._shared import hold_in_thread
 from ._store import MemoryTokenStore, TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, StoredTokens, TokenSet
-
-RowT = TypeVar("RowT")
 
 
 class AsyncConnections(Connections[httpx.AsyncClient, asyncio.Lock]):
@@ -84,8 +69,8 @@ class AsyncBaseClient(ClientCore):
     """
 
     # The UNSET of the generated package, whose left-out arguments are not sent;
-    # generated subclasses set their own.
-    _unset: object = UNSET
+    # generated subclasses set their own. A hand-written subclass has none.
+    _unset: object = object()
     _connections: AsyncConnections
 
     def __init__(
@@ -498,62 +483,3 @@ class AsyncBaseClient(ClientCore):
         variables: dict[str, object] = {"refreshToken": refresh_token}
         result = await self.execute(LOGOUT_GQL, "Logout", variables, **kwargs)
         return Logout.model_validate(self.get_data(result)).logout
-
-
-class AsyncNextSchool(AsyncBaseClient, GeneratedAsyncClient):
-    """Async client for the NextSchool Data API.
-
-    Logs in lazily (or via `login()`), refreshes the access token before it
-    expires, renews and retries once when the API answers UNAUTHENTICATED, and
-    retries rate-limited and failed queries within bounds. Safe to share
-    between any number of coroutines on one event loop.
-    """
-
-    # -- paging ------------------------------------------------------------
-
-    async def iter_students(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[StudentFilters]
-    ) -> AsyncIterator[StudentsStudents]:
-        """Every student matching the filters, fetched `page_size` rows at a time."""
-        async for row in self._pages(self.students, page_size, filters):
-            yield row
-
-    async def iter_teachers(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[TeacherFilters]
-    ) -> AsyncIterator[TeachersTeachers]:
-        """Every teacher matching the filters, fetched `page_size` rows at a time."""
-        async for row in self._pages(self.teachers, page_size, filters):
-            yield row
-
-    async def iter_adviser_screens(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
-    ) -> AsyncIterator[AdviserScreensAdviserScreens]:
-        """Every adviser-screen row in scope, fetched `page_size` rows at a time."""
-        async for row in self._pages(self.adviser_screens, page_size, filters):
-            yield row
-
-    async def iter_visit_students(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
-    ) -> AsyncIterator[VisitStudentsVisitStudents]:
-        """Every home-visit row in scope, fetched `page_size` rows at a time."""
-        async for row in self._pages(self.visit_students, page_size, filters):
-            yield row
-
-    async def _pages(
-        self,
-        fetch: Callable[..., Awaitable[list[RowT]]],
-        page_size: int,
-        filters: Mapping[str, object],
-    ) -> AsyncIterator[RowT]:
-        check_page_size(page_size)
-        offset = 0
-        while True:
-            page = await fetch(limit=page_size, offset=offset, **filters)
-            count = len(page)
-            for row in page:
-                yield row
-            # Released before the next request: at most one page of rows alive.
-            del page
-            if count < page_size:
-                return
-            offset += count

@@ -85,7 +85,7 @@ class PreparedRequest:
 
 
 class ClientCore:
-    """Mixed into both public clients, ahead of the generated client class."""
+    """What AsyncBaseClient and BaseClient share; generated clients derive from those."""
 
     url: str
     _unset: object

@@ -1,4 +1,4 @@
-"""BaseClient, the sync auth layer, and NextSchool: it plus the API's operations."""
+"""BaseClient, the sync auth layer: the base of NextSchool and of generated clients."""
 
 from __future__ import annotations
 
@@ -6,39 +6,26 @@ import contextlib
 import inspect
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import Generator
+from typing import Any
 
 import httpx
-from typing_extensions import Self, Unpack
+from typing_extensions import Self
 
 from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES
 from .._exceptions import APITimeoutError, NextSchoolError, RateLimitError
 from .._logging import logger
 from .._masking import conceal
-from .._paging import (
-    DEFAULT_PAGE_SIZE,
-    CareListFilters,
-    StudentFilters,
-    TeacherFilters,
-    check_page_size,
-)
 from .._ratelimit import RateLimiter
 from .._response import GraphQLResult
 from ..generated_client.models import (
-    AdviserScreensAdviserScreens,
     Login,
     LoginLogin,
     Logout,
     RefreshToken,
     RefreshTokenRefreshToken,
-    StudentsStudents,
-    TeachersTeachers,
-    VisitStudentsVisitStudents,
 )
-from ..generated_client.sync_client import GeneratedSyncClient
-from ..generated_client.sync_client.base_model import UNSET
-from ..generated_client.sync_client.operations import LOGIN_GQL, LOGOUT_GQL, REFRESH_TOKEN_GQL
+from ..generated_client.models.operations import LOGIN_GQL, LOGOUT_GQL, REFRESH_TOKEN_GQL
 from ._core import (
     ClientCore,
     Connections,
@@ -51,8 +38,6 @@ from ._flow import FailedAttempt, ObtainToken, SendRequest, Sleep, call_flow, lo
 from ._http import check_max_response_bytes, send
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
-
-RowT = TypeVar("RowT")
 
 
 class BaseClient(ClientCore):
@@ -67,8 +52,8 @@ class BaseClient(ClientCore):
     """
 
     # The UNSET of the generated package, whose left-out arguments are not sent;
-    # generated subclasses set their own.
-    _unset: object = UNSET
+    # generated subclasses set their own. A hand-written subclass has none.
+    _unset: object = object()
     _connections: Connections[httpx.Client, threading.Lock]
 
     def __init__(
@@ -403,57 +388,3 @@ class BaseClient(ClientCore):
         variables: dict[str, object] = {"refreshToken": refresh_token}
         result = self.execute(LOGOUT_GQL, "Logout", variables, **kwargs)
         return Logout.model_validate(self.get_data(result)).logout
-
-
-class NextSchool(BaseClient, GeneratedSyncClient):
-    """Sync client for the NextSchool Data API.
-
-    Logs in lazily (or via `login()`), refreshes the access token before it
-    expires, renews and retries once when the API answers UNAUTHENTICATED, and
-    retries rate-limited and failed queries within bounds. Safe to share
-    between threads.
-    """
-
-    # -- paging ------------------------------------------------------------
-
-    def iter_students(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[StudentFilters]
-    ) -> Iterator[StudentsStudents]:
-        """Every student matching the filters, fetched `page_size` rows at a time."""
-        yield from self._pages(self.students, page_size, filters)
-
-    def iter_teachers(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[TeacherFilters]
-    ) -> Iterator[TeachersTeachers]:
-        """Every teacher matching the filters, fetched `page_size` rows at a time."""
-        yield from self._pages(self.teachers, page_size, filters)
-
-    def iter_adviser_screens(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
-    ) -> Iterator[AdviserScreensAdviserScreens]:
-        """Every adviser-screen row in scope, fetched `page_size` rows at a time."""
-        yield from self._pages(self.adviser_screens, page_size, filters)
-
-    def iter_visit_students(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
-    ) -> Iterator[VisitStudentsVisitStudents]:
-        """Every home-visit row in scope, fetched `page_size` rows at a time."""
-        yield from self._pages(self.visit_students, page_size, filters)
-
-    def _pages(
-        self,
-        fetch: Callable[..., list[RowT]],
-        page_size: int,
-        filters: Mapping[str, object],
-    ) -> Iterator[RowT]:
-        check_page_size(page_size)
-        offset = 0
-        while True:
-            page = fetch(limit=page_size, offset=offset, **filters)
-            count = len(page)
-            yield from page
-            # Released before the next request: at most one page of rows alive.
-            del page
-            if count < page_size:
-                return
-            offset += count
