@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 import pydantic
 
-from nextschool.generated_client.async_client.operations import STUDENTS_GQL
 from nextschool.generated_client.models import Students
+from nextschool.generated_client.models.operations import STUDENTS_GQL
 
 LIMIT = 20
 OPERATION = "Students"

@@ -49,7 +49,7 @@ def _json_loads(body: bytes) -> Any:
 
 
 def _loads_then_validate(body: bytes) -> Any:
-    # What the generated client does on its own: dicts first, then models from them.
+    # What ariadne-codegen's own base client does: dicts first, then models from them.
     return Students.model_validate(json.loads(body)["data"]).students
 
 

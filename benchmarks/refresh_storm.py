@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nextschool import AsyncNextSchool, NextSchool
-from nextschool.generated_client.async_client.operations import STUDENTS_GQL
+from nextschool.generated_client.models.operations import STUDENTS_GQL
 from nextschool.testing import DEMO_PASSWORD, DEMO_USERNAME
 
 from . import docs_pattern

@@ -24,7 +24,7 @@ if str(REPO) not in sys.path:
     # `python benchmarks/run.py` puts benchmarks/ itself on the path, not the repo.
     sys.path.insert(0, str(REPO))
 
-REQUIRED = ("gql", "requests", "cryptography", "uvicorn", "graphql")
+REQUIRED = ("gql", "requests", "cryptography", "uvicorn", "graphql", "ariadne_codegen")
 
 
 def _missing() -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from nextschool import AsyncNextSchool, NextSchool
-from nextschool.generated_client.async_client.operations import STUDENTS_GQL
+from nextschool.generated_client.models.operations import STUDENTS_GQL
 from nextschool.testing import DEMO_PASSWORD, DEMO_USERNAME
 
 from . import docs_pattern

@@ -52,7 +52,8 @@ def _uses_secret_str(node: ast.stmt) -> bool:
 
 
 # Modules that belong to a client package; every other generated module is a
-# result model, which both clients import from the shared models package.
+# result model or the operations' documents (ExtractOperationsPlugin's
+# `operations`), which both clients import from the shared models package.
 CLIENT_OWN_MODULES = frozenset(
     {
         "__init__",
@@ -61,19 +62,23 @@ CLIENT_OWN_MODULES = frozenset(
         "base_client",
         "base_model",
         "exceptions",
-        "operations",
     }
 )
 SHARED_MODELS_PACKAGE = "models"
+# Written by ExtractOperationsPlugin itself, so not in the list of generated files.
+OPERATIONS_MODULE = "operations.py"
 
 
 class SharedModelsPlugin(Plugin):
-    """Make a client package use the models of `generated_client.models`.
+    """Make a client package use the models and documents of `generated_client.models`.
 
     ariadne-codegen writes a full copy of every result model into each client
     package, so the async and sync clients would return different classes for
     the same data and a `list[Student]` annotation could only fit one of them.
-    This plugin points the client at the shared package and removes the copies.
+    This plugin points the client at the shared package and removes the copies,
+    the operations' documents included: the models package holds the one copy
+    (it is generated with ExtractOperationsPlugin too), which the base clients
+    send for login, refresh and logout without importing a client package.
     """
 
     def generate_client_module(self, module: ast.Module) -> ast.Module:
@@ -113,6 +118,7 @@ class SharedModelsPlugin(Plugin):
                 (package_dir / file_name).unlink()
             else:
                 kept.append(file_name)
+        (package_dir / OPERATIONS_MODULE).unlink(missing_ok=True)
         return kept
 
 
@@ -221,121 +227,13 @@ def _repr_name_method(name: str) -> ast.FunctionDef:
     return method
 
 
-# Members of ariadne-codegen's async base client that exist only for GraphQL
-# subscriptions over websockets.
-WEBSOCKET_MODULE_NAMES = frozenset({"GRAPHQL_TRANSPORT_WS", "GraphQLTransportWSMessageType"})
-WEBSOCKET_METHODS = frozenset(
-    {
-        "execute_ws",
-        "_send_connection_init",
-        "_wait_for_connection_ack",
-        "_send_subscribe",
-        "_handle_ws_message",
-    }
-)
-
-
-class NoSubscriptionTransportPlugin(Plugin):
-    """Remove the websocket subscription transport from the async base client.
-
-    The API has no subscriptions, yet ariadne-codegen 0.19 copies in a
-    websocket transport whose fallback for a missing `websockets` package is
-    untyped (upstream issue #463): type checkers, pyright above all, report
-    errors in it, and it imports a package we do not depend on. With no
-    Subscription type in the schema this plugin cuts that code out of the
-    copied file (imports, message types, `ws_*` constructor arguments and the
-    websocket methods) and formats the rest with ariadne-codegen's own ruff
-    settings. A schema that gains subscriptions keeps the file unchanged.
-    """
-
-    def copy_code(self, copied_code: str) -> str:
-        if "class AsyncBaseClient" not in copied_code or self.schema.subscription_type:
-            return copied_code
-        from ariadne_codegen.utils import format_code
-
-        lines = copied_code.splitlines(keepends=True)
-        dropped: set[int] = set()
-        for node in _websocket_nodes(ast.parse(copied_code), lines):
-            first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
-            dropped.update(range(first - 1, node.end_lineno or node.lineno))
-        kept = "".join(line for index, line in enumerate(lines) if index not in dropped)
-        return format_code(kept)
-
-
-def _websocket_nodes(module: ast.Module, lines: list[str]) -> list[ast.AST]:
-    nodes: list[ast.AST] = []
-    for node in module.body:
-        if (
-            (isinstance(node, ast.Try) and _imports_websockets(node))
-            or (isinstance(node, ast.ClassDef) and node.name in WEBSOCKET_MODULE_NAMES)
-            or (isinstance(node, ast.Assign) and _assigns(node, WEBSOCKET_MODULE_NAMES))
-        ):
-            nodes.append(node)
-        elif isinstance(node, ast.ClassDef) and node.name == "AsyncBaseClient":
-            nodes += _websocket_members(node, lines)
-    return nodes
-
-
-def _websocket_members(client: ast.ClassDef, lines: list[str]) -> list[ast.AST]:
-    nodes: list[ast.AST] = []
-    for item in client.body:
-        if not isinstance(item, ast.AsyncFunctionDef | ast.FunctionDef):
-            continue
-        if item.name in WEBSOCKET_METHODS:
-            nodes.append(item)
-        elif item.name == "__init__":
-            for argument in item.args.args:
-                if argument.arg.startswith("ws_"):
-                    # Whole lines are dropped, so each argument must have its own.
-                    if not lines[argument.lineno - 1].strip().startswith(argument.arg):
-                        raise ValueError(f"unexpected layout of AsyncBaseClient({argument.arg})")
-                    nodes.append(argument)
-            nodes += [s for s in item.body if _assigns_websocket_attribute(s)]
-    return nodes
-
-
-def _imports_websockets(node: ast.Try) -> bool:
-    return any(
-        isinstance(statement, ast.ImportFrom)
-        and (statement.module or "").split(".")[0] == "websockets"
-        for statement in node.body
-    )
-
-
-def _assigns(node: ast.Assign, names: frozenset[str]) -> bool:
-    return any(isinstance(target, ast.Name) and target.id in names for target in node.targets)
-
-
-def _assigns_websocket_attribute(node: ast.stmt) -> bool:
-    return isinstance(node, ast.Assign) and any(
-        isinstance(target, ast.Attribute) and target.attr.startswith("ws_")
-        for target in node.targets
-    )
-
-
-# Docstrings for the names ariadne-codegen copies into every client package.
+# Docstrings for the names ariadne-codegen copies into every package. Its base
+# clients and their exceptions are not kept: NextSchoolClientsPlugin bases the
+# clients on the SDK's own (nextschool.base).
 RUNTIME_DOCSTRINGS = {
-    "AsyncBaseClient": "GraphQL over HTTP with httpx: the base of the generated async client.",
-    "BaseClient": "GraphQL over HTTP with httpx: the base of the generated sync client.",
-    "HttpClient": "The part of an httpx client that the generated client uses.",
-    "Response": "The part of an HTTP response that the generated client reads.",
     "BaseModel": "Base of every generated result model (pydantic v2, API field names as aliases).",
     "UnsetType": "Type of `UNSET`: an argument the caller left out, so it is not sent at all.",
     "Upload": "A file to send as a GraphQL multipart upload.",
-    "GraphQLClientError": "Base of the generated client's own errors.",
-    "GraphQLClientHttpError": "The server answered with an HTTP error status.",
-    "GraphQLClientInvalidResponseError": "The answer was not a GraphQL response.",
-    "GraphQLClientGraphQLError": "One entry of a GraphQL response's `errors` list.",
-    "GraphQLClientGraphQLMultiError": "A GraphQL response carried errors.",
-    "GraphQLClientInvalidMessageFormat": "A message of the server did not have the expected shape.",
-    "execute": "Send an operation and return the raw HTTP response.",
-    "get_data": "The `data` of a GraphQL response; raises on HTTP and GraphQL errors.",
-    "post": "Send a POST request.",
-    "aclose": "Close the connections.",
-    "close": "Close the connections.",
-    "json": "The decoded JSON body.",
-    "from_dict": "Build the error from one entry of `errors`.",
-    "from_errors_dicts": "Build the error from a response's `errors` list.",
     "gql": "Mark a string as a GraphQL document (for editors and linters); returns it unchanged.",
 }
 
@@ -348,8 +246,8 @@ class DocstringsPlugin(Plugin):
     their GraphQL name and kind, result models by the operation or fragment
     they come from (with the schema's description of the type, if it has one),
     and the copied runtime by `RUNTIME_DOCSTRINGS`. The plugin also annotates
-    the two attributes that ariadne-codegen leaves to inference
-    (`BaseModel.model_config`, `http_client`), so their types are declared.
+    `BaseModel.model_config`, which ariadne-codegen leaves to inference, so its
+    type is declared.
     """
 
     def generate_client_class(self, class_def: ast.ClassDef) -> ast.ClassDef:
@@ -440,19 +338,11 @@ class DocstringsPlugin(Plugin):
                 "from pydantic import ConfigDict\n",
                 "from pydantic import ConfigDict\n\nfrom typing import ClassVar\n",
             )
-        # Either the caller's client or one of httpx's own, as the code says.
-        default = "httpx.AsyncClient" if "httpx.AsyncClient(" in code else "httpx.Client"
-        for assignment in ("self.http_client = (", "self.http_client = http_client"):
-            code = code.replace(
-                assignment,
-                assignment.replace("http_client =", f"http_client: HttpClient | {default} ="),
-            )
         if code == copied_code:
             return code
         from ariadne_codegen.utils import format_code
 
         return format_code(code)
-        return code
 
 
 def _set_docstring(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, text: str) -> None:

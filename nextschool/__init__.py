@@ -28,7 +28,7 @@ from ._exceptions import (
 )
 from ._log_config import configure_logging_from_env
 from ._logging import RedactingFilter
-from ._options import RequestOptions
+from ._options import ClientOptions, RequestOptions
 from ._ratelimit import LocalRateLimiter, RateLimiter
 from ._raw import RawResponse
 from ._redis import RedisRateLimiter, RedisTokenStore
@@ -38,7 +38,6 @@ from .auth import (
     BaseClient,
     FileTokenStore,
     MemoryTokenStore,
-    NextSchool,
     SharedTokenStore,
     StoredTokens,
     TokenStore,
@@ -47,7 +46,7 @@ from .auth import (
 configure_logging_from_env()
 
 if TYPE_CHECKING:
-    from .auth import AsyncBaseClient, AsyncNextSchool
+    from .auth import AsyncBaseClient, AsyncNextSchool, NextSchool
 
 __all__ = [
     "PRODUCTION_URL",
@@ -59,6 +58,7 @@ __all__ = [
     "AsyncNextSchool",
     "AuthenticationError",
     "BaseClient",
+    "ClientOptions",
     "ConfigurationError",
     "FileTokenStore",
     "ForbiddenError",
@@ -90,7 +90,9 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # The async client brings asyncio and the generated async client with it;
     # it loads on first use, so programs that only use NextSchool never pay.
-    if name in ("AsyncBaseClient", "AsyncNextSchool"):
+    # The clients generated onto the bases load on first use too: the code
+    # generator imports the bases (nextschool.base) before the clients exist.
+    if name in ("AsyncBaseClient", "AsyncNextSchool", "NextSchool"):
         from . import auth
 
         value = getattr(auth, name)

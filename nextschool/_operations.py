@@ -11,8 +11,10 @@ import re
 
 import pydantic
 
+# The documents both generated clients send are in the models package, so the
+# table is built without importing a client (a client imports the bases).
 from .generated_client import models
-from .generated_client.sync_client import operations  # the same documents as the async one
+from .generated_client.models import operations
 
 _OPERATION_NAME = re.compile(r"^\s*(?:query|mutation)\s+(\w+)")
 

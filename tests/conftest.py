@@ -1,4 +1,4 @@
-"""Hypothesis profiles for the whole suite.
+"""Hypothesis profiles and the local-server fixtures for the whole suite.
 
 "ci" (the default) is derandomised: every run tries the same examples, so a
 red build is reproducible and a green one means the same thing each time;
@@ -12,7 +12,19 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, Phase, Verbosity, settings
+
+from nextschool.testing import LocalServer
+from nextschool.testing.pytest_plugin import (
+    ServerFactory,
+    nextschool_server,
+    nextschool_server_factory,
+)
+
+# Imported, not only loaded through the entry point: the suite also runs with
+# plugin autoloading off.
+__all__ = ["nextschool_server", "nextschool_server_factory"]
 
 settings.register_profile(
     "ci",
@@ -35,3 +47,15 @@ settings.register_profile(
 # the same derandomised examples, a tenth as many of them.
 settings.register_profile("mutation", parent=settings.get_profile("ci"), max_examples=10)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def start_server(nextschool_server_factory: ServerFactory) -> ServerFactory:
+    """Start local servers with settings overrides; rate limits off unless asked."""
+    return nextschool_server_factory
+
+
+@pytest.fixture
+def server(start_server: ServerFactory) -> LocalServer:
+    """A local server of this test alone (a package may define its own `server`)."""
+    return start_server()

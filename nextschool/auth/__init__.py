@@ -1,13 +1,15 @@
-"""Hand-written auth layer over the generated clients."""
+"""Hand-written auth layer: the base clients that the generated clients derive from."""
 
 from typing import TYPE_CHECKING, Any
 
 from ._store import FileTokenStore, MemoryTokenStore, SharedTokenStore, TokenStore
-from ._sync_client import BaseClient, NextSchool
+from ._sync_client import BaseClient
 from ._tokens import StoredTokens
 
 if TYPE_CHECKING:
-    from ._async_client import AsyncBaseClient, AsyncNextSchool
+    from ._async_client import AsyncBaseClient
+    from ._async_next_school import AsyncNextSchool
+    from ._next_school import NextSchool
 
 __all__ = [
     "AsyncBaseClient",
@@ -20,19 +22,23 @@ __all__ = [
     "StoredTokens",
     "TokenStore",
 ]
-_ASYNC_NAMES = ("AsyncBaseClient", "AsyncNextSchool")
 
 
 def __getattr__(name: str) -> Any:
-    # Loaded on first use: asyncio and the generated async client are not
-    # imported by programs that only use the sync client.
-    if name in _ASYNC_NAMES:
-        from . import _async_client
-
-        value = getattr(_async_client, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # Loaded on first use. asyncio and the generated async client are not
+    # imported by programs that only use the sync client; and the generated
+    # clients are not needed to import the bases, which they are generated onto.
+    value: Any
+    if name == "AsyncBaseClient":
+        from ._async_client import AsyncBaseClient as value
+    elif name == "AsyncNextSchool":
+        from ._async_next_school import AsyncNextSchool as value
+    elif name == "NextSchool":
+        from ._next_school import NextSchool as value
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:

@@ -1,4 +1,4 @@
-"""AsyncBaseClient, the async auth layer, and AsyncNextSchool: it plus the API's operations."""
+"""AsyncBaseClient, the async auth layer: the base of AsyncNextSchool and of generated clients."""
 
 from __future__ import annotations
 
@@ -6,51 +6,41 @@ import asyncio
 import contextlib
 import inspect
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import Any, ParamSpec, TypeVar
 
 import httpx
-from typing_extensions import Self, Unpack
+from typing_extensions import Self
 
 from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES
 from .._exceptions import (
     APIConnectionError,
     APIError,
+    APITimeoutError,
     ConfigurationError,
     NextSchoolError,
     RateLimitError,
 )
 from .._logging import logger
 from .._masking import conceal
-from .._paging import (
-    DEFAULT_PAGE_SIZE,
-    CareListFilters,
-    StudentFilters,
-    TeacherFilters,
-    check_page_size,
-)
 from .._ratelimit import RateLimiter
 from .._raw import RAW_CAPTURE, RawCapture, RawResponse
 from .._response import GraphQLResult
-from ..generated_client.async_client import GeneratedAsyncClient
-from ..generated_client.async_client.base_model import UNSET
-from ..generated_client.async_client.operations import LOGIN_GQL, LOGOUT_GQL, REFRESH_TOKEN_GQL
 from ..generated_client.models import (
-    AdviserScreensAdviserScreens,
     Login,
     LoginLogin,
     Logout,
     RefreshToken,
     RefreshTokenRefreshToken,
-    StudentsStudents,
-    TeachersTeachers,
-    VisitStudentsVisitStudents,
 )
+from ..generated_client.models.operations import LOGIN_GQL, LOGOUT_GQL, REFRESH_TOKEN_GQL
 from ._core import (
     ClientCore,
+    Connections,
     PreparedRequest,
     TokensChangedHook,
     deadline_exceeded,
+    renewal_timed_out,
 )
 from ._event_loop import check_move, close_with_running_loop
 from ._flow import FailedAttempt, ObtainToken, SendRequest, Sleep, call_flow, log_wait
@@ -59,9 +49,23 @@ from ._shared import hold_in_thread
 from ._store import MemoryTokenStore, TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, StoredTokens, TokenSet
 
-RowT = TypeVar("RowT")
 T = TypeVar("T")
 P = ParamSpec("P")
+
+
+class AsyncConnections(Connections[httpx.AsyncClient, asyncio.Lock]):
+    """`Connections` and the event loop they serve."""
+
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        super().__init__(http, asyncio.Lock())
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.pool_closer: AsyncGenerator[None, None] | None = None
+
+    def first_in_child(self) -> bool:
+        if not super().first_in_child():
+            return False
+        self.loop = None  # the child binds to the loop it runs
+        return True
 
 
 class AsyncBaseClient(ClientCore):
@@ -76,8 +80,9 @@ class AsyncBaseClient(ClientCore):
     """
 
     # The UNSET of the generated package, whose left-out arguments are not sent;
-    # generated subclasses set their own.
-    _unset: object = UNSET
+    # generated subclasses set their own. A hand-written subclass has none.
+    _unset: object = object()
+    _connections: AsyncConnections
 
     def __init__(
         self,
@@ -114,32 +119,42 @@ class AsyncBaseClient(ClientCore):
             clock=clock,
             wall_clock=wall_clock,
             rate_limiter=rate_limiter,
+            # A store other than memory may read a file or call a service: the
+            # first call reads it in a worker thread, never on the event loop.
+            read_store=False,
         )
         self._adopt_http_client(http_client, timeout)
         self._max_response_bytes = check_max_response_bytes(max_response_bytes)
-        self._http = http_client or httpx.AsyncClient(**self._http_settings)
-        self._renewal_lock = asyncio.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._pool_closer: AsyncGenerator[None, None] | None = None
+        self._connections = AsyncConnections(
+            http_client or httpx.AsyncClient(**self._http_settings)
+        )
+        self._closes_pool = self._owns_http_client
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        return self._connections.http
+
+    @property
+    def _loop(self) -> asyncio.AbstractEventLoop | None:
+        return self._connections.loop
 
     # -- lifecycle ---------------------------------------------------------
 
     def _after_fork(self) -> None:
-        self._renewal_lock = asyncio.Lock()
-        self._loop = None  # the child binds to the loop it runs
-        if self._owns_http_client:
-            # The parent's pool stays the parent's: dropped here, not closed.
-            self._http = httpx.AsyncClient(**self._http_settings)
-        else:
-            logger.warning(
-                "%s was forked with an http_client passed in: its connections are "
-                "shared with the parent process; create the http_client after the fork",
-                type(self).__name__,
-            )
+        self._renew_after_fork(self._connections)
+
+    def _fresh_connections(self, *, new_pool: bool) -> None:
+        self._connections.renewal_lock = asyncio.Lock()
+        if new_pool:
+            self._connections.http = httpx.AsyncClient(**self._http_settings)
 
     async def aclose(self) -> None:
-        """Close the HTTP connections, unless the http_client was passed in."""
-        if self._owns_http_client:
+        """Close the HTTP connections, unless the http_client was passed in.
+
+        A client made by `with_options()` closes nothing: the pool belongs to
+        the client it was derived from.
+        """
+        if self._closes_pool:
             await self._http.aclose()
 
     async def __aenter__(self) -> Self:
@@ -155,12 +170,11 @@ class AsyncBaseClient(ClientCore):
     ) -> LoginLogin:
         """Log in now, with these credentials or the configured ones."""
         password = conceal(password)
-        if asyncio.get_running_loop() is not self._loop:
-            await self._serve_running_loop()
+        await self._ready()
         if username is not None or password is not None:
             self._use_credentials(username, password)
         credentials = self._tokens.require_credentials()
-        async with self._renewal_lock, hold_in_thread(self._shared):
+        async with self._connections.renewal_lock, hold_in_thread(self._shared):
             started = self._tokens.now()
             payload = await self._login_request(
                 credentials.username, credentials.password, **kwargs
@@ -174,8 +188,7 @@ class AsyncBaseClient(ClientCore):
     ) -> RefreshTokenRefreshToken:
         """Refresh the session's access token now (or exchange the given refresh token)."""
         refresh_token = conceal(refresh_token)
-        if asyncio.get_running_loop() is not self._loop:
-            await self._serve_running_loop()
+        await self._ready()
         if refresh_token is not None:
             return await self._refresh_request(refresh_token, **kwargs)
         return self._refresh_payload(
@@ -185,13 +198,14 @@ class AsyncBaseClient(ClientCore):
     async def logout(self, refresh_token: str | None = None, **kwargs: Any) -> bool | None:
         """Revoke the session's refresh token (or the given one) and forget the tokens."""
         refresh_token = conceal(refresh_token)
+        await self._ready()
         if refresh_token is not None:
             return await self._logout_request(refresh_token, **kwargs)
         current = self._tokens.current
         revoked: bool | None = None
         if current is not None and current.refresh_token:
             revoked = await self._logout_request(conceal(current.refresh_token), **kwargs)
-        async with self._renewal_lock:
+        async with self._connections.renewal_lock:
             self._tokens.clear()
             await self._tokens_changed("logout")
         return revoked
@@ -212,6 +226,8 @@ class AsyncBaseClient(ClientCore):
         """
         if asyncio.get_running_loop() is not self._loop:
             await self._serve_running_loop()
+        if self._shared.unread:
+            await self._read_store()
         request = self._prepare(query, operation_name, variables, kwargs)
         first_attempt = None
         fresh, token = self._fresh_token(request)
@@ -233,20 +249,38 @@ class AsyncBaseClient(ClientCore):
         result: GraphQLResult = await self._drive(flow, request, request.deadline_at)
         return result
 
+    async def _ready(self) -> None:
+        """Serve the running loop and have the token store read: before any call."""
+        if asyncio.get_running_loop() is not self._loop:
+            await self._serve_running_loop()
+        if self._shared.unread:
+            await self._read_store()
+
+    async def _read_store(self) -> None:
+        # Under the renewal lock: concurrent first calls wait for the one read,
+        # and none of them renews before the saved session is restored.
+        async with self._connections.renewal_lock:
+            if self._shared.unread:
+                if isinstance(self._token_store, MemoryTokenStore):
+                    saved = self._shared.load()
+                else:
+                    saved = await asyncio.to_thread(self._shared.load)
+                self._restore_saved(saved)
+
     async def _serve_running_loop(self) -> None:
         """Bind to the running event loop; a new pool and lock if the loop changed."""
+        connections = self._connections
         loop = asyncio.get_running_loop()
-        previous, self._loop = self._loop, loop
+        previous, connections.loop = connections.loop, loop
         if previous is not None:
             try:
                 check_move(previous, owns_http_client=self._owns_http_client)
             except ConfigurationError:
-                self._loop = previous
+                connections.loop = previous
                 raise
-            self._http = httpx.AsyncClient(**self._http_settings)
-            self._renewal_lock = asyncio.Lock()
+            self._fresh_connections(new_pool=True)
         if self._owns_http_client:
-            self._pool_closer = await close_with_running_loop(self._http)
+            connections.pool_closer = await close_with_running_loop(connections.http)
 
     async def with_raw_response(
         self, method: Callable[P, Awaitable[T]], /, *args: P.args, **kwargs: P.kwargs
@@ -312,19 +346,32 @@ class AsyncBaseClient(ClientCore):
             log_wait(step, request.operation if request else None)
             await asyncio.sleep(step.seconds)
             return None
+        if isinstance(step, (RefreshAccessToken, LogIn)):
+            try:
+                return await self._renew(step, request, deadline_at)
+            except APITimeoutError as error:
+                failure = renewal_timed_out(request, deadline_at, error)
+            raise failure  # outside the handler: the caller's own timeout
+        raise AssertionError(f"unknown step {step!r}")
+
+    async def _renew(
+        self,
+        step: RefreshAccessToken | LogIn,
+        request: PreparedRequest | None,
+        deadline_at: float | None,
+    ) -> RefreshTokenRefreshToken | LoginLogin:
+        """A login or refresh on behalf of `request`, within its limits."""
         if isinstance(step, RefreshAccessToken):
             logger.info("Refreshing the access token")
             return await self._refresh_request(
                 conceal(step.refresh_token), **self._renewal_options(request, deadline_at)
             )
-        if isinstance(step, LogIn):
-            logger.info("Logging in")
-            return await self._login_request(
-                step.credentials.username,
-                step.credentials.password,
-                **self._renewal_options(request, deadline_at),
-            )
-        raise AssertionError(f"unknown step {step!r}")
+        logger.info("Logging in")
+        return await self._login_request(
+            step.credentials.username,
+            step.credentials.password,
+            **self._renewal_options(request, deadline_at),
+        )
 
     async def _send(self, request: PreparedRequest, token: TokenSet | None) -> GraphQLResult:
         options = self._http_options(request, self._http.timeout)
@@ -399,7 +446,7 @@ class AsyncBaseClient(ClientCore):
             # Whoever held the lock before us may have renewed already.
             if force or self._tokens.renewal_needed(rejected):
                 # And another process, when the store is shared.
-                async with hold_in_thread(self._shared, self._lock_timeout(deadline_at)):
+                async with hold_in_thread(self._shared, self._lock_timeout(request, deadline_at)):
                     adopted = False
                     try:
                         adopted = not force and await self._adopt_newer(rejected)
@@ -411,7 +458,7 @@ class AsyncBaseClient(ClientCore):
                         if self._tokens.current is not before:
                             await self._tokens_changed("renewal", saved=adopted)
         finally:
-            self._renewal_lock.release()
+            self._connections.renewal_lock.release()
         return self._tokens.usable()
 
     async def _adopt_newer(self, rejected: TokenSet | None) -> bool:
@@ -429,7 +476,7 @@ class AsyncBaseClient(ClientCore):
 
     async def _acquire_renewal_lock(self, operation: str | None, deadline_at: float | None) -> None:
         """Wait for the renewal lock, but no longer than the caller's own deadline."""
-        lock = self._renewal_lock
+        lock = self._connections.renewal_lock
         if deadline_at is None or not lock.locked():
             await lock.acquire()
             return
@@ -474,62 +521,3 @@ class AsyncBaseClient(ClientCore):
         variables: dict[str, object] = {"refreshToken": refresh_token}
         result = await self.execute(LOGOUT_GQL, "Logout", variables, **kwargs)
         return Logout.model_validate(self.get_data(result)).logout
-
-
-class AsyncNextSchool(AsyncBaseClient, GeneratedAsyncClient):
-    """Async client for the NextSchool Data API.
-
-    Logs in lazily (or via `login()`), refreshes the access token before it
-    expires, renews and retries once when the API answers UNAUTHENTICATED, and
-    retries rate-limited and failed queries within bounds. Safe to share
-    between any number of coroutines on one event loop.
-    """
-
-    # -- paging ------------------------------------------------------------
-
-    async def iter_students(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[StudentFilters]
-    ) -> AsyncIterator[StudentsStudents]:
-        """Every student matching the filters, fetched `page_size` rows at a time."""
-        async for row in self._pages(self.students, page_size, filters):
-            yield row
-
-    async def iter_teachers(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[TeacherFilters]
-    ) -> AsyncIterator[TeachersTeachers]:
-        """Every teacher matching the filters, fetched `page_size` rows at a time."""
-        async for row in self._pages(self.teachers, page_size, filters):
-            yield row
-
-    async def iter_adviser_screens(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
-    ) -> AsyncIterator[AdviserScreensAdviserScreens]:
-        """Every adviser-screen row in scope, fetched `page_size` rows at a time."""
-        async for row in self._pages(self.adviser_screens, page_size, filters):
-            yield row
-
-    async def iter_visit_students(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
-    ) -> AsyncIterator[VisitStudentsVisitStudents]:
-        """Every home-visit row in scope, fetched `page_size` rows at a time."""
-        async for row in self._pages(self.visit_students, page_size, filters):
-            yield row
-
-    async def _pages(
-        self,
-        fetch: Callable[..., Awaitable[list[RowT]]],
-        page_size: int,
-        filters: Mapping[str, object],
-    ) -> AsyncIterator[RowT]:
-        check_page_size(page_size)
-        offset = 0
-        while True:
-            page = await fetch(limit=page_size, offset=offset, **filters)
-            count = len(page)
-            for row in page:
-                yield row
-            # Released before the next request: at most one page of rows alive.
-            del page
-            if count < page_size:
-                return
-            offset += count

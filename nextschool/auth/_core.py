@@ -3,18 +3,20 @@ request encoding, response decoding, token bookkeeping and logging."""
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 import pydantic
 import pydantic_core
+from typing_extensions import Self, Unpack
 
 from .._constants import (
     AUTH_OPERATIONS,
@@ -30,7 +32,7 @@ from .._logging import PinnedSecrets, logger
 from .._masking import SecretBytes, conceal, mask_userinfo, strip_userinfo, url_password
 from .._operation_type import is_mutation
 from .._operations import RESULT_MODELS
-from .._options import PER_CALL_OPTIONS
+from .._options import CLIENT_OPTIONS, PER_CALL_OPTIONS, ClientOptions, merge_options
 from .._ratelimit import RateLimiter, pause_from_headers
 from .._raw import RAW_CAPTURE, RawCapture, describe_error
 from .._request_id import REQUEST_ID_HEADER, callers_request_id, new_request_id
@@ -47,7 +49,26 @@ from ._tokens import Clock, Credentials, StoredTokens, TokenManager, TokenSet
 LOGIN_BUDGET_OPERATIONS = frozenset({"Login", "RefreshToken"})
 TokensChangedHook = Callable[[StoredTokens | None], None | Awaitable[None]]
 USER_AGENT = f"nextschool-python/{__version__}"
+HttpT = TypeVar("HttpT")
+LockT = TypeVar("LockT")
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
+
+
+class Connections(Generic[HttpT, LockT]):
+    """The connection pool and renewal lock of a client and of every client
+    `with_options()` derived from it: one pool, one renewal at a time."""
+
+    def __init__(self, http: HttpT, renewal_lock: LockT) -> None:
+        self.http = http
+        self.renewal_lock = renewal_lock
+        self.process = os.getpid()
+
+    def first_in_child(self) -> bool:
+        """In a forked child: True once, for the first of the clients sharing these."""
+        if self.process == os.getpid():
+            return False
+        self.process = os.getpid()
+        return True
 
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__,
@@ -70,14 +91,33 @@ class PreparedRequest:
 
 
 class ClientCore:
-    """Mixed into both public clients, ahead of the generated client class."""
+    """What AsyncBaseClient and BaseClient share; generated clients derive from those."""
 
     url: str
     _unset: object
     _last_longest_wait: tuple[httpx.Timeout, float] | None
+    # Only the client that opened its pool closes it, not those derived from it.
+    _closes_pool: bool
 
     def _after_fork(self) -> None:
         """In a forked child: a connection pool and locks of its own; tokens stay."""
+        raise NotImplementedError
+
+    def _renew_after_fork(self, connections: Connections[Any, Any]) -> None:
+        """`_after_fork` for a client whose pool and lock are `connections`."""
+        if not connections.first_in_child():
+            return  # renewed already, through another client sharing them
+        # The parent's pool stays the parent's: dropped here, not closed.
+        self._fresh_connections(new_pool=self._owns_http_client)
+        if not self._owns_http_client:
+            logger.warning(
+                "%s was forked with an http_client passed in: its connections are "
+                "shared with the parent process; create the http_client after the fork",
+                type(self).__name__,
+            )
+
+    def _fresh_connections(self, *, new_pool: bool) -> None:
+        """A new renewal lock, and a new pool of the SDK's own if `new_pool`."""
         raise NotImplementedError
 
     def _setup(
@@ -95,7 +135,10 @@ class ClientCore:
         clock: Clock,
         wall_clock: Clock,
         rate_limiter: RateLimiter | None = None,
+        read_store: bool = True,
     ) -> None:
+        """Configure the client; `read_store=False` leaves the token store unread
+        until `_read_store_now()` (the async client reads it in a worker thread)."""
         # Secrets are held masked from here on, frame locals included.
         password, access_token, refresh_token = (
             conceal(password),
@@ -111,8 +154,6 @@ class ClientCore:
         warn_if_plain_http(self.url, self._shown_url, stacklevel=3)
         username, password = _resolve_credentials(username, password)
         password = conceal(password)
-        if max_retries < 0:
-            raise ConfigurationError("max_retries must be 0 or more")
         self._deadline = check_deadline(deadline)
         credentials = Credentials(username, password) if username and password else None
         # Masked in log records for the client's whole life, however many renewals.
@@ -125,25 +166,41 @@ class ClientCore:
             raise ConfigurationError("rate_limiter must have an acquire() method")
         self._rate_limiter = rate_limiter
         self._on_tokens_changed = on_tokens_changed
-        self._retry = RetryPolicy(max_retries=max_retries)
+        self._retry = RetryPolicy(max_retries=check_max_retries(max_retries))
+        # Per-call options every call of this client starts from (with_options).
+        self._call_defaults: dict[str, Any] = {}
         self._tokens = TokenManager(credentials=credentials, clock=clock, wall_clock=wall_clock)
-        initial: StoredTokens | None
         if access_token is not None or refresh_token is not None:
-            initial = StoredTokens(access_token or "", refresh_token, None)
+            self._shared.unread = False
+            self._restore(StoredTokens(access_token or "", refresh_token, None))
+        elif read_store:
+            self._read_store_now()
+
+    def _read_store_now(self) -> None:
+        """Restore the session from the token store, if it has not been read yet."""
+        if self._shared.unread:
+            self._restore_saved(self._shared.load())
+
+    def _restore_saved(self, saved: StoredTokens | None) -> None:
+        """Restore what the store held when first read (once for derived clients too)."""
+        if not self._shared.unread:
+            return  # read meanwhile, by another caller
+        self._shared.unread = False
+        if saved is not None and saved.url not in (None, self._api_url):
+            logger.warning(
+                "Ignoring saved tokens: they were issued by another API URL than %s",
+                self._shown_url,
+            )
+            saved = None
+        if saved is not None:
+            self._restore(saved)
+
+    def _restore(self, initial: StoredTokens) -> None:
+        self._register_token_secrets(initial)
+        if initial.access_token:
+            self._tokens.restore(initial)
         else:
-            initial = self._shared.load()
-            if initial is not None and initial.url not in (None, self._api_url):
-                logger.warning(
-                    "Ignoring saved tokens: they were issued by another API URL than %s",
-                    self._shown_url,
-                )
-                initial = None
-        if initial is not None:
-            self._register_token_secrets(initial)
-            if initial.access_token:
-                self._tokens.restore(initial)
-            else:
-                self._tokens.restore_refresh_only(initial.refresh_token)
+            self._tokens.restore_refresh_only(initial.refresh_token)
 
     def __repr__(self) -> str:
         tokens: TokenManager | None = getattr(self, "_tokens", None)
@@ -152,6 +209,8 @@ class ClientCore:
         credentials = tokens.credentials
         user = f", username={credentials.username!r}" if credentials else ""
         state = "authenticated" if tokens.current else "not authenticated"
+        if self._shared.unread:  # a repr does no I/O
+            state = "token store not read yet"
         return f"{type(self).__name__}(url={self._shown_url!r}{user}, {state})"
 
     # -- public state ------------------------------------------------------
@@ -159,12 +218,54 @@ class ClientCore:
     @property
     def tokens(self) -> StoredTokens | None:
         """The current tokens, e.g. to persist them yourself."""
+        # Read here when asked before the first call (the async client reads lazily).
+        self._read_store_now()
         stored = self._tokens.stored()
         return None if stored is None else replace(stored, url=self._api_url)
 
     @property
     def is_authenticated(self) -> bool:
+        """Whether the client holds an access token (it may have expired)."""
+        self._read_store_now()
         return self._tokens.current is not None
+
+    # -- derived clients ---------------------------------------------------
+
+    def with_options(self, **options: Unpack[ClientOptions]) -> Self:
+        """A client of the same class with other defaults, sharing this one's session.
+
+        `client.with_options(timeout=5.0, max_retries=0, headers={...})` takes the
+        per-call options (`timeout`, `deadline`, `headers`, `extensions`) as
+        defaults for all its calls, renewals included, and `max_retries`;
+        `headers` and `extensions` are merged with this client's, the others
+        replace them. A call's own options still win. An unknown option is a
+        `ConfigurationError` (and a type error for mypy and pyright).
+
+        The derived client shares this client's connection pool, tokens (one
+        login for both, one renewal at a time), token store, hook and rate
+        limiter. The pool stays owned by the client that opened it: closing a
+        derived client closes nothing, and closing the original closes the
+        pool for every client derived from it.
+        """
+        unknown = options.keys() - CLIENT_OPTIONS
+        if unknown:
+            accepted = ", ".join(sorted(CLIENT_OPTIONS))
+            raise ConfigurationError(
+                f"Unknown option(s) for with_options(): {', '.join(sorted(unknown))} "
+                f"(accepted: {accepted})"
+            )
+        settings: dict[str, Any] = dict(options)
+        derived = copy.copy(self)
+        if "max_retries" in settings:
+            derived._retry = RetryPolicy(max_retries=check_max_retries(settings.pop("max_retries")))
+        if "deadline" in settings:
+            derived._deadline = check_deadline(settings.pop("deadline"))
+        check_call_defaults(settings)
+        derived._call_defaults = merge_options(self._call_defaults, settings)
+        derived._last_longest_wait = None
+        derived._closes_pool = False  # the pool stays the original's
+        _live_clients.add(derived)
+        return derived
 
     # -- requests ----------------------------------------------------------
 
@@ -177,6 +278,8 @@ class ClientCore:
     ) -> PreparedRequest:
         if not http_options.keys() <= PER_CALL_OPTIONS:
             raise unknown_options(http_options)
+        if self._call_defaults:
+            http_options = merge_options(self._call_defaults, http_options)
         payload: dict[str, Any] = {"query": query}
         if operation_name is not None:
             payload["operationName"] = operation_name
@@ -415,9 +518,13 @@ class ClientCore:
         """How long a call may wait for a rate-limit slot: what is left of its deadline."""
         return None if deadline_at is None else self._remaining(request.operation, deadline_at)
 
-    def _lock_timeout(self, deadline_at: float | None) -> float | None:
+    def _lock_timeout(
+        self, request: PreparedRequest | None, deadline_at: float | None
+    ) -> float | None:
         """How long a renewal may wait for a shared store's lock (None: the store's own)."""
-        return None if deadline_at is None else self._remaining(None, deadline_at)
+        if deadline_at is None:
+            return None
+        return self._remaining(request.operation if request else None, deadline_at)
 
     def _server_pause(self, response: httpx.Response) -> float | None:
         """How long the server's headers say the whole fleet should wait, if at all."""
@@ -496,6 +603,55 @@ def deadline_exceeded(operation: str | None) -> APITimeoutError:
     )
 
 
+def renewal_timed_out(
+    request: PreparedRequest | None, deadline_at: float | None, error: APITimeoutError
+) -> APITimeoutError:
+    """The timeout of a login or refresh made for `request`, as `request`'s own.
+
+    The caller asked for its operation, not for the renewal: the error names
+    that operation and says the time ran out while renewing the session.
+    Without a request (`refresh_token()` called directly) it is `error` itself.
+    """
+    if request is None:
+        return error
+    operation = request.operation
+    name = operation or "Request"
+    if deadline_at is not None and time.monotonic() >= deadline_at:
+        message = (
+            f"{name} did not complete within its deadline: it ended while renewing the session"
+        )
+    else:
+        message = f"{name} timed out while renewing the session ({error})"
+    return APITimeoutError(message, operation=operation)
+
+
+def check_max_retries(max_retries: object) -> int:
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+        raise ConfigurationError(f"max_retries must be an int, got {max_retries!r}")
+    if max_retries < 0:
+        raise ConfigurationError("max_retries must be 0 or more")
+    return max_retries
+
+
+def check_call_defaults(options: Mapping[str, object]) -> None:
+    """What with_options() keeps for every call must be usable by httpx."""
+    headers = options.get("headers", {})
+    if not isinstance(headers, Mapping) or not all(
+        isinstance(name, str) and isinstance(value, str)
+        for name, value in headers.items()  # pyright: ignore[reportUnknownVariableType]
+    ):
+        raise ConfigurationError("headers must be a mapping of header names to string values")
+    if not isinstance(options.get("extensions", {}), dict):
+        raise ConfigurationError("extensions must be a dict")
+    timeout = options.get("timeout")
+    if isinstance(timeout, bool) or not isinstance(
+        timeout, (int, float, httpx.Timeout, type(None))
+    ):
+        raise ConfigurationError(
+            f"timeout must be a number of seconds, an httpx.Timeout or None, got {timeout!r}"
+        )
+
+
 def check_deadline(deadline: object) -> float | None:
     if deadline is None:
         return None
@@ -530,8 +686,10 @@ def build_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:
 
 __all__ = [
     "ClientCore",
+    "Connections",
     "PreparedRequest",
     "TokensChangedHook",
     "deadline_exceeded",
     "http_client_options",
+    "renewal_timed_out",
 ]

@@ -29,6 +29,9 @@ class SharedSession:
         self.store = store
         self.url = url
         self.shared = isinstance(store, SharedTokenStore)
+        # Until the client restores its session from the store (at construction,
+        # or at the async client's first call); shared with derived clients.
+        self.unread = True
         self._down = False
         self._down_lock = threading.Lock()
         renew_locks_after_fork(self)

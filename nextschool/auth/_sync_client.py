@@ -1,4 +1,4 @@
-"""BaseClient, the sync auth layer, and NextSchool: it plus the API's operations."""
+"""BaseClient, the sync auth layer: the base of NextSchool and of generated clients."""
 
 from __future__ import annotations
 
@@ -6,52 +6,46 @@ import contextlib
 import inspect
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Generator
 from typing import Any, ParamSpec, TypeVar
 
 import httpx
-from typing_extensions import Self, Unpack
+from typing_extensions import Self
 
 from .._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_RETRIES
-from .._exceptions import APIConnectionError, APIError, NextSchoolError, RateLimitError
+from .._exceptions import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    NextSchoolError,
+    RateLimitError,
+)
 from .._logging import logger
 from .._masking import conceal
-from .._paging import (
-    DEFAULT_PAGE_SIZE,
-    CareListFilters,
-    StudentFilters,
-    TeacherFilters,
-    check_page_size,
-)
 from .._ratelimit import RateLimiter
 from .._raw import RAW_CAPTURE, RawCapture, RawResponse
 from .._response import GraphQLResult
 from ..generated_client.models import (
-    AdviserScreensAdviserScreens,
     Login,
     LoginLogin,
     Logout,
     RefreshToken,
     RefreshTokenRefreshToken,
-    StudentsStudents,
-    TeachersTeachers,
-    VisitStudentsVisitStudents,
 )
-from ..generated_client.sync_client import GeneratedSyncClient
-from ..generated_client.sync_client.base_model import UNSET
-from ..generated_client.sync_client.operations import LOGIN_GQL, LOGOUT_GQL, REFRESH_TOKEN_GQL
+from ..generated_client.models.operations import LOGIN_GQL, LOGOUT_GQL, REFRESH_TOKEN_GQL
 from ._core import (
     ClientCore,
+    Connections,
     PreparedRequest,
     TokensChangedHook,
     deadline_exceeded,
+    renewal_timed_out,
 )
 from ._flow import FailedAttempt, ObtainToken, SendRequest, Sleep, call_flow, log_wait
 from ._http import check_max_response_bytes, send
 from ._store import TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, TokenSet
 
-RowT = TypeVar("RowT")
 T = TypeVar("T")
 P = ParamSpec("P")
 
@@ -68,8 +62,9 @@ class BaseClient(ClientCore):
     """
 
     # The UNSET of the generated package, whose left-out arguments are not sent;
-    # generated subclasses set their own.
-    _unset: object = UNSET
+    # generated subclasses set their own. A hand-written subclass has none.
+    _unset: object = object()
+    _connections: Connections[httpx.Client, threading.Lock]
 
     def __init__(
         self,
@@ -109,26 +104,32 @@ class BaseClient(ClientCore):
         )
         self._adopt_http_client(http_client, timeout)
         self._max_response_bytes = check_max_response_bytes(max_response_bytes)
-        self._http = http_client or httpx.Client(**self._http_settings)
-        self._renewal_lock = threading.Lock()
+        self._connections = Connections(
+            http_client or httpx.Client(**self._http_settings), threading.Lock()
+        )
+        self._closes_pool = self._owns_http_client
+
+    @property
+    def _http(self) -> httpx.Client:
+        return self._connections.http
 
     # -- lifecycle ---------------------------------------------------------
 
     def _after_fork(self) -> None:
-        self._renewal_lock = threading.Lock()
-        if self._owns_http_client:
-            # The parent's pool stays the parent's: dropped here, not closed.
-            self._http = httpx.Client(**self._http_settings)
-        else:
-            logger.warning(
-                "%s was forked with an http_client passed in: its connections are "
-                "shared with the parent process; create the http_client after the fork",
-                type(self).__name__,
-            )
+        self._renew_after_fork(self._connections)
+
+    def _fresh_connections(self, *, new_pool: bool) -> None:
+        self._connections.renewal_lock = threading.Lock()
+        if new_pool:
+            self._connections.http = httpx.Client(**self._http_settings)
 
     def close(self) -> None:
-        """Close the HTTP connections, unless the http_client was passed in."""
-        if self._owns_http_client:
+        """Close the HTTP connections, unless the http_client was passed in.
+
+        A client made by `with_options()` closes nothing: the pool belongs to
+        the client it was derived from.
+        """
+        if self._closes_pool:
             self._http.close()
 
     def __enter__(self) -> Self:
@@ -147,7 +148,7 @@ class BaseClient(ClientCore):
         if username is not None or password is not None:
             self._use_credentials(username, password)
         credentials = self._tokens.require_credentials()
-        with self._renewal_lock, self._shared.lock():
+        with self._connections.renewal_lock, self._shared.lock():
             started = self._tokens.now()
             payload = self._login_request(credentials.username, credentials.password, **kwargs)
             self._tokens.adopt_login(payload, started)
@@ -174,7 +175,7 @@ class BaseClient(ClientCore):
         revoked: bool | None = None
         if current is not None and current.refresh_token:
             revoked = self._logout_request(conceal(current.refresh_token), **kwargs)
-        with self._renewal_lock:
+        with self._connections.renewal_lock:
             self._tokens.clear()
             self._tokens_changed("logout")
         return revoked
@@ -278,19 +279,32 @@ class BaseClient(ClientCore):
             log_wait(step, request.operation if request else None)
             time.sleep(step.seconds)
             return None
+        if isinstance(step, (RefreshAccessToken, LogIn)):
+            try:
+                return self._renew(step, request, deadline_at)
+            except APITimeoutError as error:
+                failure = renewal_timed_out(request, deadline_at, error)
+            raise failure  # outside the handler: the caller's own timeout
+        raise AssertionError(f"unknown step {step!r}")
+
+    def _renew(
+        self,
+        step: RefreshAccessToken | LogIn,
+        request: PreparedRequest | None,
+        deadline_at: float | None,
+    ) -> RefreshTokenRefreshToken | LoginLogin:
+        """A login or refresh on behalf of `request`, within its limits."""
         if isinstance(step, RefreshAccessToken):
             logger.info("Refreshing the access token")
             return self._refresh_request(
                 conceal(step.refresh_token), **self._renewal_options(request, deadline_at)
             )
-        if isinstance(step, LogIn):
-            logger.info("Logging in")
-            return self._login_request(
-                step.credentials.username,
-                step.credentials.password,
-                **self._renewal_options(request, deadline_at),
-            )
-        raise AssertionError(f"unknown step {step!r}")
+        logger.info("Logging in")
+        return self._login_request(
+            step.credentials.username,
+            step.credentials.password,
+            **self._renewal_options(request, deadline_at),
+        )
 
     def _send(self, request: PreparedRequest, token: TokenSet | None) -> GraphQLResult:
         options = self._http_options(request, self._http.timeout)
@@ -355,7 +369,7 @@ class BaseClient(ClientCore):
         ticket = self._tokens.renewal_ticket()
         operation = request.operation if request else None
         wait = -1.0 if deadline_at is None else self._remaining(operation, deadline_at)
-        if not self._renewal_lock.acquire(timeout=wait):
+        if not self._connections.renewal_lock.acquire(timeout=wait):
             raise deadline_exceeded(operation)
         try:
             before = self._tokens.current
@@ -365,7 +379,7 @@ class BaseClient(ClientCore):
             # Whoever held the lock before us may have renewed already.
             if force or self._tokens.renewal_needed(rejected):
                 # And another process, when the store is shared.
-                with self._shared.lock(self._lock_timeout(deadline_at)):
+                with self._shared.lock(self._lock_timeout(request, deadline_at)):
                     adopted = False
                     try:
                         adopted = not force and self._shared.adopt_newer(self._tokens, rejected)
@@ -377,7 +391,7 @@ class BaseClient(ClientCore):
                         if self._tokens.current is not before:
                             self._tokens_changed("renewal", saved=adopted)
         finally:
-            self._renewal_lock.release()
+            self._connections.renewal_lock.release()
         return self._tokens.usable()
 
     def _tokens_changed(self, reason: str, *, saved: bool = False) -> None:
@@ -411,57 +425,3 @@ class BaseClient(ClientCore):
         variables: dict[str, object] = {"refreshToken": refresh_token}
         result = self.execute(LOGOUT_GQL, "Logout", variables, **kwargs)
         return Logout.model_validate(self.get_data(result)).logout
-
-
-class NextSchool(BaseClient, GeneratedSyncClient):
-    """Sync client for the NextSchool Data API.
-
-    Logs in lazily (or via `login()`), refreshes the access token before it
-    expires, renews and retries once when the API answers UNAUTHENTICATED, and
-    retries rate-limited and failed queries within bounds. Safe to share
-    between threads.
-    """
-
-    # -- paging ------------------------------------------------------------
-
-    def iter_students(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[StudentFilters]
-    ) -> Iterator[StudentsStudents]:
-        """Every student matching the filters, fetched `page_size` rows at a time."""
-        yield from self._pages(self.students, page_size, filters)
-
-    def iter_teachers(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[TeacherFilters]
-    ) -> Iterator[TeachersTeachers]:
-        """Every teacher matching the filters, fetched `page_size` rows at a time."""
-        yield from self._pages(self.teachers, page_size, filters)
-
-    def iter_adviser_screens(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
-    ) -> Iterator[AdviserScreensAdviserScreens]:
-        """Every adviser-screen row in scope, fetched `page_size` rows at a time."""
-        yield from self._pages(self.adviser_screens, page_size, filters)
-
-    def iter_visit_students(
-        self, *, page_size: int = DEFAULT_PAGE_SIZE, **filters: Unpack[CareListFilters]
-    ) -> Iterator[VisitStudentsVisitStudents]:
-        """Every home-visit row in scope, fetched `page_size` rows at a time."""
-        yield from self._pages(self.visit_students, page_size, filters)
-
-    def _pages(
-        self,
-        fetch: Callable[..., list[RowT]],
-        page_size: int,
-        filters: Mapping[str, object],
-    ) -> Iterator[RowT]:
-        check_page_size(page_size)
-        offset = 0
-        while True:
-            page = fetch(limit=page_size, offset=offset, **filters)
-            count = len(page)
-            yield from page
-            # Released before the next request: at most one page of rows alive.
-            del page
-            if count < page_size:
-                return
-            offset += count

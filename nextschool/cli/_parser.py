@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from typing import NoReturn
 
 from .._paging import DEFAULT_PAGE_SIZE
 from .._version import __version__
 from ._context import Context
 from ._errors import EXIT_CODES_HELP
+from ._notices import PREFIX
 
 Handler = Callable[[Context], int]
 
@@ -128,10 +130,20 @@ def add_care_filters(parser: argparse.ArgumentParser, statuses: tuple[str, ...])
     parser.add_argument("--status", choices=statuses, help="(API default: all)")
 
 
+class PrefixedParser(argparse.ArgumentParser):
+    """Usage errors under the tool's prefix, like every other message it prints."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("nextschool").strip()
+        where = f"{command}: " if command else ""
+        lines = [f"error: {where}{message}", *self.format_usage().rstrip("\n").splitlines()]
+        self.exit(2, "".join(f"{PREFIX}{line}\n" for line in lines))
+
+
 class ParserBuilder:
     def __init__(self, handlers: dict[str, Handler]) -> None:
         self.handlers = handlers
-        self.parser = argparse.ArgumentParser(
+        self.parser = PrefixedParser(
             prog="nextschool",
             description=DESCRIPTION,
             epilog=EXIT_CODES_HELP,
@@ -147,7 +159,7 @@ class ParserBuilder:
         name: str,
         help_text: str,
         # argparse has no public name for the type add_subparsers() returns.
-        parent: argparse._SubParsersAction[argparse.ArgumentParser] | None = None,  # pyright: ignore[reportPrivateUsage]
+        parent: argparse._SubParsersAction[PrefixedParser] | None = None,  # pyright: ignore[reportPrivateUsage]
         *,
         short_verbose: bool = True,
         description: str | None = None,

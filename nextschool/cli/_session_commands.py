@@ -18,6 +18,7 @@ from .._masking import mask_userinfo
 from ..auth import NextSchool
 from ._context import Context
 from ._errors import CommandError, ExitCode, describe
+from ._notices import PREFIX
 from ._output import write_json
 
 
@@ -29,7 +30,7 @@ def read_username(ctx: Context) -> str:
             raise CommandError(
                 f"No username: pass --username or set {ENV_USERNAME}", ExitCode.USAGE
             )
-        ctx.stderr.write("Username: ")
+        ctx.stderr.write(f"{PREFIX}username for {mask_userinfo(ctx.url)}: ")
         ctx.stderr.flush()
         username = sys.stdin.readline().strip()
     if not username:
@@ -37,11 +38,12 @@ def read_username(ctx: Context) -> str:
     return username
 
 
-def read_password(ctx: Context) -> str:
+def read_password(ctx: Context, username: str) -> str:
     if ctx.args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = os.environ.get(ENV_PASSWORD) or getpass.getpass("Password: ")
+        prompt = f"{PREFIX}password for {username} at {mask_userinfo(ctx.url)}: "
+        password = os.environ.get(ENV_PASSWORD) or getpass.getpass(prompt)
     if not password:
         raise CommandError("The password must not be empty", ExitCode.USAGE)
     return password
@@ -50,7 +52,7 @@ def read_password(ctx: Context) -> str:
 def run_login(ctx: Context) -> int:
     url = ctx.url
     username = read_username(ctx)
-    password = read_password(ctx)
+    password = read_password(ctx, username)
     store = ctx.config.store_for(url)
     with NextSchool(
         url, username=username, password=password, token_store=store, timeout=ctx.args.timeout

@@ -234,7 +234,7 @@ def worker_main(argv: list[str] | None = None) -> None:
     # Everything slow (imports, Redis connections) before "ready", so the
     # processes start calling together.
     options = _client_options(args)
-    import nextschool.auth._async_client  # noqa: F401  # pyright: ignore[reportUnusedImport]
+    import nextschool.auth._async_next_school  # noqa: F401  # pyright: ignore[reportUnusedImport]
 
     print("ready", flush=True)
     command = sys.stdin.readline().split()

@@ -1,33 +1,10 @@
+"""What the auth tests share; the local-server fixtures are in the top-level conftest."""
+
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
-from typing import Any
 
 import httpx
-import pytest
-
-from nextschool.testing import LocalServer, ServerSettings, run_local_server
-
-ServerFactory = Callable[..., LocalServer]
-
-
-@pytest.fixture
-def start_server() -> Iterator[ServerFactory]:
-    """Start local servers with settings overrides; rate limits off unless asked."""
-    with ExitStack() as stack:
-
-        def start(**overrides: Any) -> LocalServer:
-            overrides.setdefault("rate_limits", False)
-            return stack.enter_context(run_local_server(ServerSettings(**overrides)))
-
-        yield start
-
-
-@pytest.fixture
-def server(start_server: ServerFactory) -> LocalServer:
-    return start_server()
 
 
 class RequestLog:
@@ -35,6 +12,9 @@ class RequestLog:
 
     def __init__(self) -> None:
         self.requests: list[httpx.Request] = []
+
+    def record(self, request: httpx.Request) -> None:
+        self.requests.append(request)
 
     async def arecord(self, request: httpx.Request) -> None:
         self.requests.append(request)

@@ -24,8 +24,9 @@ from nextschool import (
     StoredTokens,
 )
 from nextschool.testing import DEMO_PASSWORD, DEMO_USERNAME, LocalServer
+from nextschool.testing.pytest_plugin import ServerFactory
 
-from .conftest import RequestLog, ServerFactory
+from .conftest import RequestLog
 
 
 def demo_async(server: LocalServer) -> AsyncNextSchool:

@@ -20,8 +20,7 @@ from nextschool import (
     StoredTokens,
 )
 from nextschool.testing import DEMO_PASSWORD, DEMO_USERNAME, LocalServer
-
-from .conftest import ServerFactory
+from nextschool.testing.pytest_plugin import ServerFactory
 
 SPECIAL_PASSWORD = 'quote" back\\slash {braces}\nnewline ภาษาไทย 🎓'
 

@@ -138,6 +138,9 @@ def test_bad_paging_flags_are_usage_errors(run_main: RunMain, flags: list[str]) 
     outcome = run_main("students", *flags)
     assert outcome.code == 2
     assert "usage: nextschool students" in outcome.err
+    # Like every message of the tool, the usage lines carry its prefix.
+    assert all(line.startswith("nextschool: ") for line in outcome.err.splitlines())
+    assert "nextschool: error: students: argument --" in outcome.err
 
 
 def test_offset_with_all_is_a_usage_error(logged_in: LocalServer, run_main: RunMain) -> None:

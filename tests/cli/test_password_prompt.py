@@ -20,7 +20,8 @@ from .test_session import session_file
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 
-PROMPT = b"Password: "
+# The prompt carries the tool's prefix and says which account and API it is for.
+PROMPT = b"nextschool: password for demo at "
 TYPED = DEMO_PASSWORD + "-typed"
 
 

@@ -29,7 +29,8 @@ async def names(client: AsyncClient) -> list[str]:
 
 
 with Client("http://127.0.0.1:1/", username="u", password="p", max_retries=0) as client:
-    pass
+    patient: Client = client.with_options(timeout=60.0, max_retries=5)
+    patient.roster(limit=5)
 """
 
 READS_AN_UNSELECTED_FIELD = """

@@ -7,11 +7,9 @@ child; the child must get fresh ones, as the clients do.
 from __future__ import annotations
 
 import os
-import signal
-import time
-from collections.abc import Callable
 
 import pytest
+from testkit.forking import fork, wait
 
 from nextschool import LocalRateLimiter, RedisRateLimiter
 from nextschool.auth._shared import SharedSession
@@ -26,26 +24,6 @@ pytestmark = [
 ]
 
 
-def _in_child(work: Callable[[], None], timeout: float = 20.0) -> int | None:
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child
-        code = 3
-        try:
-            work()
-            code = 0
-        finally:
-            os._exit(code)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status)
-        time.sleep(0.02)
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    return None
-
-
 def test_a_forked_child_gets_fresh_limiter_locks(redis_server: RedisServer) -> None:
     local = LocalRateLimiter()
     shared = RedisRateLimiter(redis_server.url, key="t:fork")
@@ -55,15 +33,16 @@ def test_a_forked_child_gets_fresh_limiter_locks(redis_server: RedisServer) -> N
         lock.acquire()  # as if another thread were inside at the fork
     try:
 
-        def child() -> None:
+        def child() -> int:
             assert local.try_acquire() == 0.0
             assert shared.try_acquire() == 0.0
             shared._went_down(OSError())
             shared._came_back()
             session.unavailable(OSError(), "read")
             session.available()
+            return 0
 
-        assert _in_child(child) == 0
+        assert wait(fork(child), 20.0) == 0
     finally:
         for lock in held:
             lock.release()

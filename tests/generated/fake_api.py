@@ -2,7 +2,9 @@
 
 `FakeApi` answers GraphQL POSTs through `httpx.MockTransport` with canned
 `data` per operation name and records every request, so tests can look at the
-exact JSON body and headers a generated client sent. The payloads follow the
+exact JSON body and headers a generated client sent. The generated clients
+are the SDK's (they derive from its base clients), handed an httpx client of
+the caller's on this transport. The payloads follow the
 shapes of schema.graphql: Thai names and classrooms, nested `visit` and
 `visitSummary`, and rows whose nullable fields are all null.
 """
@@ -304,7 +306,8 @@ class FakeApi:
         call = RecordedCall(
             query=body["query"],
             operation_name=body["operationName"],
-            variables=body["variables"],
+            # Left out of the body when the operation declares no variables.
+            variables=body.get("variables", {}),
             body=body,
             headers=request.headers,
         )

@@ -1,7 +1,10 @@
-"""Every generated operation, on both generated clients, against realistic responses.
+"""Every operation of queries/, on both generated clients, against realistic responses.
 
 One table (`OPERATIONS`) drives the async and the sync client alike: both
-return the same classes from `nextschool.generated_client.models`. Responses go
+return the same classes from `nextschool.generated_client.models`. The clients
+are generated onto the SDK's base clients (NextSchoolClientsPlugin), which send
+Login, RefreshToken and Logout themselves as `login()`, `refresh_token()` and
+`logout()`; the table covers those through the base's methods. Responses go
 through `httpx.MockTransport` (see fake_api.py), so the requests asserted on
 are the real JSON bodies the clients send.
 
@@ -48,14 +51,13 @@ from graphql import (
 )
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, SecretStr
 from pydantic_core import PydanticSerializationError
 
+from nextschool import InvalidResponseError
+from nextschool.base import AsyncBaseClient, BaseClient
 from nextschool.generated_client import models
 from nextschool.generated_client.async_client import GeneratedAsyncClient
-from nextschool.generated_client.async_client.async_base_client import (
-    HttpClient as AsyncHttpClient,
-)
 from nextschool.generated_client.async_client.base_model import UNSET
 from nextschool.generated_client.models import (
     AdviserScreensAdviserScreens,
@@ -78,7 +80,6 @@ from nextschool.generated_client.models import (
     VisitStudentsVisitStudents,
 )
 from nextschool.generated_client.sync_client import GeneratedSyncClient
-from nextschool.generated_client.sync_client.base_client import HttpClient as SyncHttpClient
 from nextschool.generated_client.sync_client.base_model import UNSET as SYNC_UNSET
 
 from .fake_api import (
@@ -107,6 +108,11 @@ from .fake_api import (
 )
 
 ClientKind = Literal["async", "sync"]
+# Sent by the base clients themselves (pyproject's base_operations).
+BASE_OPERATIONS = {"Login": "login", "RefreshToken": "refresh_token", "Logout": "logout"}
+# The session the clients start with: opaque, so never due for renewal (the
+# fake API's JWTs expired long ago, and would be renewed first).
+SESSION_TOKEN = "session-access-token"
 CLIENT_KINDS: tuple[ClientKind, ...] = ("async", "sync")
 
 SCHEMA: GraphQLSchema = build_schema(SCHEMA_PATH.read_text(encoding="utf-8"))
@@ -145,6 +151,13 @@ def named_type_name(type_node: TypeNode) -> str:
 # --- Running a generated method on either client -------------------------------
 
 
+def sync_client(http: httpx.Client) -> GeneratedSyncClient:
+    """A generated client with a session already, on the caller's httpx client."""
+    return GeneratedSyncClient(
+        API_URL, access_token=SESSION_TOKEN, refresh_token=REFRESH_TOKEN, http_client=http
+    )
+
+
 async def run(
     kind: ClientKind, method: str, responses: Mapping[str, Any], **kwargs: Any
 ) -> tuple[Any, FakeApi]:
@@ -152,18 +165,13 @@ async def run(
     api = FakeApi(responses)
     if kind == "async":
         async with httpx.AsyncClient(transport=api.transport) as http:
-            # cast: httpx clients do not match the generated HttpClient Protocol
-            # for mypy (ariadne-codegen issue #463); see typing_example.py.
             async_client = GeneratedAsyncClient(
-                url=API_URL, http_client=cast(AsyncHttpClient, http)
+                API_URL, access_token=SESSION_TOKEN, refresh_token=REFRESH_TOKEN, http_client=http
             )
             result = await getattr(async_client, method)(**kwargs)
     else:
         with httpx.Client(transport=api.transport) as sync_http:
-            sync_client = GeneratedSyncClient(
-                url=API_URL, http_client=cast(SyncHttpClient, sync_http)
-            )
-            result = getattr(sync_client, method)(**kwargs)
+            result = getattr(sync_client(sync_http), method)(**kwargs)
     assert len(api.calls) == 1, api.operation_names
     return result, api
 
@@ -484,10 +492,15 @@ def test_both_clients_expose_the_same_operation_methods() -> None:
             if callable(value) and not name.startswith("_")
         }
 
-    expected = {snake_case(name) for name in SOURCE_OPERATIONS}
+    expected = {snake_case(name) for name in SOURCE_OPERATIONS if name not in BASE_OPERATIONS}
     assert operation_methods(GeneratedAsyncClient) == expected
     assert operation_methods(GeneratedSyncClient) == expected
-    for name in sorted(expected):
+    # The auth operations are the bases' own methods, which the clients inherit.
+    assert set(BASE_OPERATIONS.values()) <= operation_methods(AsyncBaseClient)
+    assert set(BASE_OPERATIONS.values()) <= operation_methods(BaseClient)
+    assert issubclass(GeneratedAsyncClient, AsyncBaseClient)
+    assert issubclass(GeneratedSyncClient, BaseClient)
+    for name in sorted(expected | set(BASE_OPERATIONS.values())):
         async_method = getattr(GeneratedAsyncClient, name)
         sync_method = getattr(GeneratedSyncClient, name)
         assert inspect.iscoroutinefunction(async_method), name
@@ -520,7 +533,7 @@ def test_each_client_only_accepts_its_own_unset() -> None:
     assert cast(object, UNSET) is not SYNC_UNSET
     api = FakeApi({"Students": {"students": []}})
     with httpx.Client(transport=api.transport) as http:
-        client = GeneratedSyncClient(url=API_URL, http_client=cast(SyncHttpClient, http))
+        client = sync_client(http)
         client.students(limit=SYNC_UNSET)
         with pytest.raises(PydanticSerializationError):
             client.students(limit=UNSET)  # type: ignore[arg-type]
@@ -549,13 +562,13 @@ async def test_nullable_root_field_returns_none(operation: Operation, kind: Clie
 
 
 @pytest.mark.parametrize("operation", NON_NULL_ROOTS, ids=str)
-async def test_null_for_non_null_root_field_is_a_validation_error(
+async def test_null_for_non_null_root_field_is_an_invalid_response(
     operation: Operation, kind: ClientKind
 ) -> None:
-    # A schema violation by the server surfaces as pydantic's ValidationError,
-    # not as one of the generated GraphQLClient* errors.
+    # A schema violation by the server surfaces as the SDK's typed error, with
+    # the operation named, not as pydantic's ValidationError.
     root = root_field(operation.name).name.value
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidResponseError, match=operation.name):
         await run(kind, operation.method, {operation.name: {root: None}}, **operation.required)
 
 
@@ -617,7 +630,11 @@ async def test_request_names_operation_and_sends_arguments_as_variables(
 ) -> None:
     _, api = await run(kind, operation.method, {operation.name: operation.data}, **operation.kwargs)
     call = api.last
-    assert set(call.body) == {"query", "operationName", "variables"}
+    # `variables` is left out only when the operation declares none.
+    declares_variables = bool(SOURCE_OPERATIONS[operation.name].variable_definitions)
+    assert set(call.body) == {"query", "operationName"} | (
+        {"variables"} if declares_variables else set()
+    )
     assert call.body["operationName"] == operation.name
     assert call.variables == operation.variables
 
@@ -665,6 +682,8 @@ async def test_every_parameter_travels_as_its_variable(
         for name in inspect.signature(getattr(GeneratedSyncClient, operation.method)).parameters
         if name not in {"self", "kwargs"}
     ]
+    if operation.name == "Login":  # the base's login() takes both, or neither
+        parameters = ["username", "password"]
     assert {camel_case(name) for name in parameters} == set(declared)
 
     kwargs: dict[str, Any] = {}
@@ -698,7 +717,7 @@ async def test_both_clients_send_identical_requests(operation: Operation) -> Non
 def test_argument_values_never_change_the_query_text(search: str, limit: int) -> None:
     api = FakeApi({"Students": {"students": []}})
     with httpx.Client(transport=api.transport) as http:
-        client = GeneratedSyncClient(url=API_URL, http_client=cast(SyncHttpClient, http))
+        client = sync_client(http)
         client.students()
         client.students(search=search, limit=limit)
     baseline, call = api.calls
@@ -768,13 +787,10 @@ async def test_secret_str_passed_back_as_argument_is_sent_masked() -> None:
     token = SecretStr(REFRESH_TOKEN)
     api = FakeApi({"RefreshToken": REFRESH_TOKEN_DATA})
     async with httpx.AsyncClient(transport=api.transport) as async_http:
-        async_client = GeneratedAsyncClient(
-            url=API_URL, http_client=cast(AsyncHttpClient, async_http)
-        )
+        async_client = GeneratedAsyncClient(API_URL, http_client=async_http)
         await async_client.refresh_token(refresh_token=token)  # type: ignore[arg-type]
     with httpx.Client(transport=api.transport) as sync_http:
-        sync_client = GeneratedSyncClient(url=API_URL, http_client=cast(SyncHttpClient, sync_http))
-        sync_client.refresh_token(refresh_token=token)  # type: ignore[arg-type]
+        sync_client(sync_http).refresh_token(refresh_token=token)  # type: ignore[arg-type]
     assert [call.variables for call in api.calls] == [{"refreshToken": "**********"}] * 2
 
 

@@ -1,67 +1,160 @@
-"""The codegen plugins that shape generated files, on their own inputs."""
+"""The SDK's own clients come from the plugin `nextschool generate` uses for yours.
+
+pyproject.toml and codegen/sync.toml generate GeneratedAsyncClient and
+GeneratedSyncClient with NextSchoolClientsPlugin, onto nextschool.base. Two
+keys of the plugin exist for the SDK's layout: `base_operations` (operations
+the base sends itself get no method) and `sync_twin = false` (no sync client
+in the async module). Both are checked here on the committed code and on a
+package generated from scratch.
+"""
 
 from __future__ import annotations
 
-import importlib.util
+import ast
+import re
+import subprocess
+import sys
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
-import ariadne_codegen
-from graphql import build_schema
+import pytest
+
+from nextschool.codegen import PLUGINS
+from nextschool.codegen._generate import config_text
+from nextschool.generated_client import models
+from nextschool.generated_client.async_client import GeneratedAsyncClient
+from nextschool.generated_client.sync_client import GeneratedSyncClient
 
 ROOT = Path(__file__).resolve().parents[2]
+GENERATED = ROOT / "nextschool" / "generated_client"
+SDK_CONFIGS = [ROOT / "pyproject.toml", ROOT / "codegen" / "sync.toml"]
 
 
-def _load_plugins() -> ModuleType:
-    # By path: the name `codegen` is also the package of tests/codegen.
-    spec = importlib.util.spec_from_file_location(
-        "_sdk_codegen_plugins", ROOT / "codegen" / "plugins.py"
+def plugins_of(config: Path) -> list[str]:
+    section = config.read_text(encoding="utf-8").split("[tool.ariadne-codegen]", 1)[1]
+    plugins = re.search(r"^plugins = \[(.*?)^\]", section, flags=re.MULTILINE | re.DOTALL)
+    assert plugins is not None, config
+    return re.findall(r'"([^"]+)"', plugins.group(1))
+
+
+def imported_names(module: Path) -> set[str]:
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    return {
+        f"{node.module}.{alias.name}"
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+
+
+@pytest.mark.parametrize("config", SDK_CONFIGS, ids=lambda path: path.name)
+def test_the_sdk_clients_are_generated_with_the_users_plugins(config: Path) -> None:
+    # Every plugin of `nextschool generate`, in its order; the SDK adds its own
+    # (shared models, documents, docstrings, typed request options) before them.
+    plugins = plugins_of(config)
+    assert [plugin for plugin in plugins if plugin in PLUGINS] == PLUGINS
+    assert plugins[-1] == PLUGINS[-1]
+
+
+def test_the_clients_derive_from_the_public_bases() -> None:
+    from nextschool.base import AsyncBaseClient, BaseClient
+
+    assert GeneratedAsyncClient.__bases__ == (AsyncBaseClient,)
+    assert GeneratedSyncClient.__bases__ == (BaseClient,)
+    # Each package's own UNSET is what its client leaves out of requests.
+    from nextschool.generated_client.async_client.base_model import UNSET as ASYNC_UNSET
+    from nextschool.generated_client.sync_client.base_model import UNSET as SYNC_UNSET
+
+    assert GeneratedAsyncClient._unset is ASYNC_UNSET
+    assert GeneratedSyncClient._unset is SYNC_UNSET
+
+
+def test_the_sync_module_never_imports_the_async_base() -> None:
+    # sync_twin = false: the async module holds the async client only, and the
+    # sync module names only BaseClient, so sync programs never load asyncio.
+    async_imports = imported_names(GENERATED / "async_client" / "client.py")
+    sync_imports = imported_names(GENERATED / "sync_client" / "client.py")
+    assert "nextschool.base.AsyncBaseClient" in async_imports
+    assert "nextschool.base.BaseClient" not in async_imports
+    assert "nextschool.base.BaseClient" in sync_imports
+    assert "nextschool.base.AsyncBaseClient" not in sync_imports
+
+
+def test_base_operations_keep_their_documents_and_models_but_get_no_method() -> None:
+    for client in (GeneratedAsyncClient, GeneratedSyncClient):
+        own = set(vars(client))
+        assert {"login", "refresh_token", "logout"}.isdisjoint(own)
+        assert {"students", "teacher", "visit_stats"} <= own
+    assert "mutation Login(" in models.LOGIN_GQL
+    assert "mutation RefreshToken(" in models.REFRESH_TOKEN_GQL
+    assert "mutation Logout(" in models.LOGOUT_GQL
+    assert models.Login.model_fields.keys() == {"login"}
+    # One copy of the documents: the clients import theirs from the models package.
+    assert not (GENERATED / "async_client" / "operations.py").exists()
+    assert not (GENERATED / "sync_client" / "operations.py").exists()
+
+
+OPERATIONS = """
+mutation Logout($t: String!) { logout(refreshToken: $t) }
+query Roster($limit: Int) { students(limit: $limit) { id code } }
+"""
+
+
+def test_the_keys_on_a_package_generated_from_scratch(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "queries").mkdir(parents=True)
+    (project / "queries" / "ops.graphql").write_text(OPERATIONS, encoding="utf-8")
+    config = config_text("mine") + 'base_operations = ["Logout"]\nsync_twin = false\n'
+    (project / "pyproject.toml").write_text(config, encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "ariadne_codegen"],
+        cwd=project,
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    code = (
+        "import nextschool, mine\n"
+        "assert issubclass(mine.AsyncClient, nextschool.AsyncBaseClient)\n"
+        "assert not hasattr(mine, 'Client')\n"
+        "assert 'logout' not in vars(mine.AsyncClient)\n"
+        "assert mine.AsyncClient.logout is nextschool.AsyncBaseClient.logout\n"
+        "assert mine.Logout.model_validate({'logout': True}).logout is True\n"
+        "print(sorted(m for m in vars(mine.AsyncClient) if not m.startswith('_')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['roster']"
+    assert "class Client(" not in (project / "mine" / "client.py").read_text(encoding="utf-8")
 
 
-NoSubscriptionTransportPlugin: Any = _load_plugins().NoSubscriptionTransportPlugin
-UPSTREAM_ASYNC_BASE = (
-    Path(ariadne_codegen.__file__).parent
-    / "client_generators"
-    / ("dependencies/async_base_client.py")
-)
-GENERATED_ASYNC_BASE = (
-    ROOT / "nextschool" / "generated_client" / "async_client" / "async_base_client.py"
-)
+def test_the_readme_shows_the_sdks_own_configuration() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    after = readme[readme.index("This is the SDK's own section, from its `pyproject.toml`") :]
+    block = re.search(r"```toml\n(.*?)```", after, flags=re.DOTALL)
+    assert block is not None
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    start = pyproject.index("[tool.ariadne-codegen]\n")
+    section = pyproject[start : pyproject.index("\n[", start + 1) + 1]
+    without_comments = "".join(
+        line for line in section.splitlines(keepends=True) if not line.startswith("#")
+    )
+    assert block.group(1) == without_comments.rstrip("\n") + "\n"
 
 
-def plugin_for(sdl: str) -> Any:
-    return NoSubscriptionTransportPlugin(schema=build_schema(sdl), config_dict={})
-
-
-def test_websocket_transport_removed_without_subscriptions() -> None:
-    upstream = UPSTREAM_ASYNC_BASE.read_text(encoding="utf-8")
-    assert "websockets" in upstream
-    result = plugin_for("type Query { a: Int }").copy_code(upstream)
-    assert "websocket" not in result.lower()
-    assert "ws_url" not in result
-    # What is left still runs: import it against the generated package's siblings.
-    absolute = result.replace("from .", "from nextschool.generated_client.async_client.")
-    namespace: dict[str, object] = {}
-    exec(compile(absolute, "async_base_client.py", "exec"), namespace)  # noqa: S102
-    assert "AsyncBaseClient" in namespace
-
-
-def test_schema_with_subscriptions_keeps_the_transport() -> None:
-    upstream = UPSTREAM_ASYNC_BASE.read_text(encoding="utf-8")
-    sdl = "type Query { a: Int } type Subscription { ticks: Int }"
-    assert plugin_for(sdl).copy_code(upstream) == upstream
-
-
-def test_other_copied_files_untouched() -> None:
-    code = "class BaseModel:\n    pass\n"
-    assert plugin_for("type Query { a: Int }").copy_code(code) == code
-
-
-def test_committed_async_base_client_has_no_websocket_code() -> None:
-    assert "websocket" not in GENERATED_ASYNC_BASE.read_text(encoding="utf-8").lower()
+def test_base_operations_only_lists_what_the_base_sends(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "queries").mkdir(parents=True)
+    (project / "queries" / "ops.graphql").write_text(OPERATIONS, encoding="utf-8")
+    config = config_text("mine") + 'base_operations = ["Logout", "Roster"]\n'
+    (project / "pyproject.toml").write_text(config, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "ariadne_codegen"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "the NextSchool base client has no method roster()" in result.stderr

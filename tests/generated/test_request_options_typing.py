@@ -1,4 +1,5 @@
-"""Type checkers reject a misspelt per-call option on every generated method."""
+"""Type checkers reject a misspelt per-call option on every generated method, and a
+misspelt option of `with_options()`, whose result keeps the generated methods."""
 
 from __future__ import annotations
 
@@ -23,6 +24,17 @@ USAGE = textwrap.dedent(
     async def async_calls(client: AsyncNextSchool) -> None:
         await client.visit_stats(timeout=1.0)
         await client.teachers(max_retries=0)  # line 12: not a per-call option
+
+
+    def derived(client: NextSchool) -> None:
+        quick = client.with_options(timeout=2.0, deadline=5.0, max_retries=0, headers={"X": "1"})
+        quick.students(limit=5)  # with_options keeps the class: its operations are there
+        client.with_options(max_retry=0)  # line 18: misspelt
+
+
+    async def async_derived(client: AsyncNextSchool) -> None:
+        await client.with_options(extensions={}).teachers(limit=1)
+        client.with_options(verify=False)  # line 23: not an option
     """
 )
 
@@ -53,8 +65,9 @@ def test_mypy_rejects_unknown_options(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     errors = [line for line in result.stdout.splitlines() if ": error:" in line]
-    assert [line.split(":")[1] for line in errors] == ["7", "12"], result.stdout
+    assert [line.split(":")[1] for line in errors] == ["7", "12", "18", "23"], result.stdout
     assert '"timout"' in errors[0] and '"max_retries"' in errors[1]
+    assert '"max_retry"' in errors[2] and '"verify"' in errors[3]
 
 
 def test_pyright_rejects_unknown_options(tmp_path: Path) -> None:
@@ -77,5 +90,6 @@ def test_pyright_rejects_unknown_options(tmp_path: Path) -> None:
     )
     diagnostics = json.loads(result.stdout)["generalDiagnostics"]
     errors = [d for d in diagnostics if d["severity"] == "error"]
-    assert [d["range"]["start"]["line"] + 1 for d in errors] == [7, 12], errors
+    assert [d["range"]["start"]["line"] + 1 for d in errors] == [7, 12, 18, 23], errors
     assert "timout" in errors[0]["message"] and "max_retries" in errors[1]["message"]
+    assert "max_retry" in errors[2]["message"] and "verify" in errors[3]["message"]

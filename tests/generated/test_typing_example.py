@@ -96,8 +96,13 @@ def test_care_overview_with_a_ready_made_sync_client() -> None:
     assert_care_requests(api)
 
 
+# A session token the client uses as it is: opaque, so never due for renewal
+# (the fake API's JWTs expired long ago).
+SESSION_TOKEN = "session-access-token"
+
+
 async def test_find_student() -> None:
-    token = SecretStr(ACCESS_TOKEN)
+    token = SecretStr(SESSION_TOKEN)
     api = FakeApi({"Student": {"student": STUDENT_SOMYING}})
     async with httpx.AsyncClient(transport=api.transport) as http_client:
         found = await typing_example.find_student(http_client, token, 1031)
@@ -106,6 +111,7 @@ async def test_find_student() -> None:
     assert found == StudentLine(1031, "เด็กหญิงสมหญิง รักเรียน", "ม.1/1", "มีปัญหา")
     assert missing is None
     assert [call.variables for call in api.calls] == [{"id": 1031}, {"id": 9999}]
+    assert {call.headers["authorization"] for call in api.calls} == {f"Bearer {SESSION_TOKEN}"}
 
 
 def test_renewed_access_token_sends_the_real_refresh_token() -> None:
@@ -123,12 +129,12 @@ def test_questionnaire_sizes() -> None:
         {"SdqTemplate": {"sdqTemplate": SDQ_TEMPLATE}, "EqTemplate": {"eqTemplate": None}}
     )
     with httpx.Client(transport=api.transport) as http_client:
-        sizes = typing_example.questionnaire_sizes(http_client, SecretStr(ACCESS_TOKEN))
+        sizes = typing_example.questionnaire_sizes(http_client, SecretStr(SESSION_TOKEN))
         api.responses = {
             "SdqTemplate": {"sdqTemplate": None},
             "EqTemplate": {"eqTemplate": EQ_TEMPLATE},
         }
-        swapped = typing_example.questionnaire_sizes(http_client, SecretStr(ACCESS_TOKEN))
+        swapped = typing_example.questionnaire_sizes(http_client, SecretStr(SESSION_TOKEN))
     assert sizes == {"SDQ": 2, "EQ": 0}
     assert swapped == {"SDQ": 0, "EQ": 1}
     assert api.operation_names == ["SdqTemplate", "EqTemplate"] * 2

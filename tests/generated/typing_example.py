@@ -6,23 +6,20 @@ ready-made `httpx.AsyncClient` / `httpx.Client` instances to the generated
 clients and works with the typed results. `mypy --strict` checks it with the
 rest of tests/, and test_typing_example.py runs it against a fake API.
 
-The generated clients close the httpx client they were given when used as a
-context manager (`async with client:` / `with client:`). The caller owns the
-httpx client here, so these functions never do that.
+The generated clients are generated onto the SDK's base clients, so they log in,
+send the bearer token and renew it themselves, and take a real httpx client
+without a cast. A client never closes an httpx client it was given: the caller
+owns it, and these functions leave it open.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
 import httpx
 from pydantic import SecretStr
 
 from nextschool.generated_client.async_client import GeneratedAsyncClient
-from nextschool.generated_client.async_client.async_base_client import (
-    HttpClient as AsyncHttpClient,
-)
 from nextschool.generated_client.models import (
     QuestionnaireTemplateFields,
     StudentsStudents,
@@ -30,28 +27,8 @@ from nextschool.generated_client.models import (
     VisitStudentsVisitStudents,
 )
 from nextschool.generated_client.sync_client import GeneratedSyncClient
-from nextschool.generated_client.sync_client.base_client import HttpClient as SyncHttpClient
 
 SANDBOX_URL = "https://sandbox.nextschool.io/"
-
-
-def async_api(http_client: httpx.AsyncClient, url: str = SANDBOX_URL) -> GeneratedAsyncClient:
-    # ariadne-codegen 0.19 types `http_client` as its own HttpClient Protocol,
-    # whose post() takes json/data/files/headers positionally, while httpx
-    # makes them keyword-only, so mypy rejects a real httpx.AsyncClient
-    # (upstream issue #463). At runtime it is exactly what the base client
-    # would build itself; only this argument is cast, nothing else is silenced.
-    return GeneratedAsyncClient(url=url, http_client=cast(AsyncHttpClient, http_client))
-
-
-def sync_api(http_client: httpx.Client, url: str = SANDBOX_URL) -> GeneratedSyncClient:
-    # Same as async_api: the cast only bridges the HttpClient Protocol (#463).
-    return GeneratedSyncClient(url=url, http_client=cast(SyncHttpClient, http_client))
-
-
-def bearer(access_token: SecretStr) -> dict[str, str]:
-    """Per-call headers; `headers=` given to a generated method goes to httpx."""
-    return {"Authorization": f"Bearer {access_token.get_secret_value()}"}
 
 
 @dataclass(frozen=True)
@@ -120,13 +97,12 @@ async def care_overview(
     url: str = SANDBOX_URL,
 ) -> CareOverview:
     """Log in, then gather students, homeroom teachers and home-visit progress."""
-    api = async_api(http_client, url)
-    session = await api.login(username=username, password=password)
-    auth = bearer(session.access_token)
-    students = await api.students(search=search, limit=50, headers=auth)
-    teachers = await api.teachers(visit_semester_id=semester_id, headers=auth)
-    pending = await api.visit_students(semester_id=semester_id, status="not_visited", headers=auth)
-    stats = await api.visit_stats(headers=auth)
+    api = GeneratedAsyncClient(url, username=username, password=password, http_client=http_client)
+    session = await api.login()
+    students = await api.students(search=search, limit=50)
+    teachers = await api.teachers(visit_semester_id=semester_id)
+    pending = await api.visit_students(semester_id=semester_id, status="not_visited")
+    stats = await api.visit_stats()
     return CareOverview(
         api_account=session.user.name or session.user.username or str(session.user.id),
         students=tuple(student_line(s) for s in students),
@@ -147,13 +123,12 @@ def care_overview_sync(
     url: str = SANDBOX_URL,
 ) -> CareOverview:
     """The same overview through the sync client; the result types are shared."""
-    api = sync_api(http_client, url)
-    session = api.login(username=username, password=password)
-    auth = bearer(session.access_token)
-    students = api.students(search=search, limit=50, headers=auth)
-    teachers = api.teachers(visit_semester_id=semester_id, headers=auth)
-    pending = api.visit_students(semester_id=semester_id, status="not_visited", headers=auth)
-    stats = api.visit_stats(headers=auth)
+    api = GeneratedSyncClient(url, username=username, password=password, http_client=http_client)
+    session = api.login()
+    students = api.students(search=search, limit=50)
+    teachers = api.teachers(visit_semester_id=semester_id)
+    pending = api.visit_students(semester_id=semester_id, status="not_visited")
+    stats = api.visit_stats()
     return CareOverview(
         api_account=session.user.name or session.user.username or str(session.user.id),
         students=tuple(student_line(s) for s in students),
@@ -168,22 +143,25 @@ async def find_student(
     http_client: httpx.AsyncClient, access_token: SecretStr, student_id: int
 ) -> StudentLine | None:
     """One student, or None when the school has no such student."""
-    api = async_api(http_client)
-    student = await api.student(id=student_id, headers=bearer(access_token))
+    api = GeneratedAsyncClient(
+        SANDBOX_URL, access_token=access_token.get_secret_value(), http_client=http_client
+    )
+    student = await api.student(id=student_id)
     return student_line(student) if student else None
 
 
 def renewed_access_token(http_client: httpx.Client, refresh_token: SecretStr) -> SecretStr:
     """Exchange the refresh token; unwrap the SecretStr, or the mask is sent."""
-    api = sync_api(http_client)
+    api = GeneratedSyncClient(SANDBOX_URL, http_client=http_client)
     refreshed = api.refresh_token(refresh_token=refresh_token.get_secret_value())
     return refreshed.access_token
 
 
 def questionnaire_sizes(http_client: httpx.Client, access_token: SecretStr) -> dict[str, int]:
-    api = sync_api(http_client)
-    auth = bearer(access_token)
+    api = GeneratedSyncClient(
+        SANDBOX_URL, access_token=access_token.get_secret_value(), http_client=http_client
+    )
     return {
-        "SDQ": question_count(api.sdq_template(headers=auth)),
-        "EQ": question_count(api.eq_template(headers=auth)),
+        "SDQ": question_count(api.sdq_template()),
+        "EQ": question_count(api.eq_template()),
     }

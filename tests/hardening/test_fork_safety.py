@@ -10,12 +10,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import signal
 import threading
 import time
 from collections.abc import Callable
 
 import pytest
+from testkit.forking import fork, wait
 
 from nextschool import AsyncNextSchool, NextSchool
 from nextschool.testing import DEMO_PASSWORD, DEMO_USERNAME, LocalServer
@@ -31,30 +31,6 @@ pytestmark = [
 
 CALLS = 200
 CHILD_TIMEOUT = 60.0
-
-
-def _fork(child: Callable[[], int]) -> int:
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - runs in the child
-        code = 3
-        try:
-            code = child()
-        finally:
-            os._exit(code)
-    return pid
-
-
-def _wait(pid: int, timeout: float) -> int | None:
-    """The child's exit code, or None if it had to be killed after `timeout`."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status)
-        time.sleep(0.02)
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    return None
 
 
 def _fetch_repeatedly(client: NextSchool, student_id: int) -> int:
@@ -74,11 +50,34 @@ def test_parent_and_child_never_read_each_others_answers(server: LocalServer) ->
         def child() -> int:
             return 0 if _fetch_repeatedly(client, 102) == 0 else 1
 
-        pid = _fork(child)
+        pid = fork(child)
         wrong_in_parent = _fetch_repeatedly(client, 101)
-        assert _wait(pid, CHILD_TIMEOUT) == 0
+        assert wait(pid, CHILD_TIMEOUT) == 0
     assert wrong_in_parent == 0
     assert server.counters.logins == logins  # the child kept the tokens
+
+
+def test_clients_derived_with_options_share_one_new_pool_in_the_child(
+    server: LocalServer,
+) -> None:
+    with NextSchool(server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
+        derived = client.with_options(max_retries=0, headers={"X-Team": "care"})
+        assert derived.student(id=101) is not None
+        logins = server.counters.logins
+        parents_pool = client._http
+
+        def child() -> int:
+            # One new pool, still shared by the original and the derived client.
+            pools_ok = client._http is derived._http and client._http is not parents_pool
+            fetched_ok = _fetch_repeatedly(derived, 102) + _fetch_repeatedly(client, 103) == 0
+            return 0 if pools_ok and fetched_ok else 1
+
+        pid = fork(child)
+        wrong_in_parent = _fetch_repeatedly(derived, 101)
+        assert wait(pid, CHILD_TIMEOUT) == 0
+        assert client._http is parents_pool
+    assert wrong_in_parent == 0
+    assert server.counters.logins == logins
 
 
 def test_a_renewal_lock_held_at_fork_time_does_not_block_the_child(
@@ -98,8 +97,8 @@ def test_a_renewal_lock_held_at_fork_time_does_not_block_the_child(
         def child() -> int:
             return 0 if len(client.students(limit=1)) == 1 else 1
 
-        pid = _fork(child)
-        code = _wait(pid, 20.0)
+        pid = fork(child)
+        code = wait(pid, 20.0)
         proxy.stopping.set()
         renewing.join(10)
     assert code == 0
@@ -113,18 +112,22 @@ async def test_an_async_client_works_in_a_forked_child(server: LocalServer) -> N
         server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD
     ) as client:
         assert await use(client) == 2
+        derived = client.with_options(max_retries=0)
+
+        async def use_both() -> int:
+            return await use(client) + await use(derived)
 
         def child() -> int:
             # A thread of its own: the parent's running loop is not the child's.
             results: list[int] = []
-            thread = threading.Thread(target=lambda: results.append(asyncio.run(use(client))))
+            thread = threading.Thread(target=lambda: results.append(asyncio.run(use_both())))
             thread.start()
             thread.join(CHILD_TIMEOUT)
-            return 0 if results == [2] else 1
+            return 0 if results == [4] else 1
 
-        pid = _fork(child)
-        assert await use(client) == 2
-        code = await asyncio.to_thread(_wait, pid, CHILD_TIMEOUT)
+        pid = fork(child)
+        assert await use(derived) == 2
+        code = await asyncio.to_thread(wait, pid, CHILD_TIMEOUT)
     assert code == 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -45,6 +46,7 @@ def test_a_trickling_refresh_ends_at_the_deadline_for_leader_and_waiters(
     for elapsed, error in outcomes:
         assert isinstance(error, APITimeoutError)
         assert elapsed < 2.0 + SLACK
+    _assert_the_callers_timeouts([error for _, error in outcomes], "Students")
 
 
 async def test_async_trickling_refresh_ends_at_the_deadline(
@@ -59,12 +61,27 @@ async def test_async_trickling_refresh_ends_at_the_deadline(
         loop = asyncio.get_running_loop()
         started = loop.time()
         outcomes = await asyncio.gather(
-            *(client.students(limit=1, deadline=2.0) for _ in range(10)),
+            *(client.teachers(limit=1, deadline=2.0) for _ in range(10)),
             return_exceptions=True,
         )
         elapsed = loop.time() - started
     assert [type(outcome) for outcome in outcomes] == [APITimeoutError] * 10
     assert elapsed < 2.0 + SLACK
+    _assert_the_callers_timeouts(outcomes, "Teachers")
+
+
+def _assert_the_callers_timeouts(errors: Sequence[object], operation: str) -> None:
+    """Every caller's error names its own operation, never the refresh made for it;
+    the leader's says that the deadline ended while it renewed the session."""
+    timeouts = [error for error in errors if isinstance(error, APITimeoutError)]
+    assert len(timeouts) == len(errors)
+    assert {error.operation for error in timeouts} == {operation}
+    messages = {str(error) for error in timeouts}
+    leaders = (
+        f"{operation} did not complete within its deadline: it ended while renewing the session"
+    )
+    assert leaders in messages
+    assert not any("RefreshToken" in message for message in messages)
 
 
 def test_a_waiter_is_bounded_by_its_own_deadline_not_the_leaders(
@@ -121,3 +138,6 @@ def test_a_per_call_timeout_applies_to_the_renewal_it_triggers(
         proxy.stopping.set()
     assert isinstance(error, APITimeoutError)
     assert elapsed < 0.5 + SLACK
+    # The caller's operation timed out, not the refresh it did not ask for.
+    assert error.operation == "Students"
+    assert str(error).startswith("Students timed out while renewing the session")

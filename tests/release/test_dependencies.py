@@ -93,7 +93,26 @@ def canonicalize_name(name: str) -> str:
 
 @functools.cache
 def module_distributions() -> dict[str, list[str]]:
-    return dict(metadata.packages_distributions())
+    """{top-level module: [distributions]}, like Python 3.11's packages_distributions().
+
+    Python 3.10's version reads only `top_level.txt`, which wheels built by
+    hatchling or maturin (httpx, pydantic) do not have; 3.11 also infers the
+    names from each distribution's file list, as this does on every Python.
+    """
+    found: dict[str, list[str]] = defaultdict(list)
+    for dist in metadata.distributions():
+        top_level = (dist.read_text("top_level.txt") or "").split()
+        if not top_level:
+            top_level = sorted(
+                {
+                    path.parts[0].removesuffix(".py")
+                    for path in dist.files or []
+                    if len(path.parts) > 1 or path.suffix == ".py"
+                }
+            )
+        for module in top_level:
+            found[module].append(dist.metadata["Name"])
+    return dict(found)
 
 
 def distributions_of(module: str) -> set[str]:

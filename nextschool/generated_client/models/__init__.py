@@ -22,6 +22,21 @@ from .fragments import (
 )
 from .login import Login, LoginLogin, LoginLoginUser
 from .logout import Logout
+from .operations import (
+    ADVISER_SCREEN_STATS_GQL,
+    ADVISER_SCREENS_GQL,
+    EQ_TEMPLATE_GQL,
+    LOGIN_GQL,
+    LOGOUT_GQL,
+    REFRESH_TOKEN_GQL,
+    SDQ_TEMPLATE_GQL,
+    STUDENT_GQL,
+    STUDENTS_GQL,
+    TEACHER_GQL,
+    TEACHERS_GQL,
+    VISIT_STATS_GQL,
+    VISIT_STUDENTS_GQL,
+)
 from .refresh_token import RefreshToken, RefreshTokenRefreshToken
 from .sdq_template import SdqTemplate, SdqTemplateSdqTemplate
 from .student import Student, StudentStudent
@@ -32,14 +47,19 @@ from .visit_stats import VisitStats, VisitStatsVisitStats
 from .visit_students import VisitStudents, VisitStudentsVisitStudents
 
 __all__ = [
+    "ADVISER_SCREENS_GQL",
+    "ADVISER_SCREEN_STATS_GQL",
     "AdviserScreenStats",
     "AdviserScreenStatsAdviserScreenStats",
     "AdviserScreens",
     "AdviserScreensAdviserScreens",
     "AuthUserFields",
     "BaseModel",
+    "EQ_TEMPLATE_GQL",
     "EqTemplate",
     "EqTemplateEqTemplate",
+    "LOGIN_GQL",
+    "LOGOUT_GQL",
     "Login",
     "LoginLogin",
     "LoginLoginUser",
@@ -47,9 +67,13 @@ __all__ = [
     "QuestionnaireTemplateFields",
     "QuestionnaireTemplateFieldsQuestions",
     "QuestionnaireTemplateFieldsQuestionsAnswers",
+    "REFRESH_TOKEN_GQL",
     "RefreshToken",
     "RefreshTokenRefreshToken",
     "RespondentType",
+    "SDQ_TEMPLATE_GQL",
+    "STUDENTS_GQL",
+    "STUDENT_GQL",
     "SdqTemplate",
     "SdqTemplateSdqTemplate",
     "Student",
@@ -59,12 +83,16 @@ __all__ = [
     "StudentVisitFields",
     "Students",
     "StudentsStudents",
+    "TEACHERS_GQL",
+    "TEACHER_GQL",
     "Teacher",
     "TeacherFields",
     "TeacherFieldsVisitSummary",
     "TeacherTeacher",
     "Teachers",
     "TeachersTeachers",
+    "VISIT_STATS_GQL",
+    "VISIT_STUDENTS_GQL",
     "VisitStats",
     "VisitStatsFields",
     "VisitStatsVisitStats",

@@ -5,6 +5,8 @@ from typing import Optional, Union
 
 from typing_extensions import Unpack
 
+from nextschool.base import BaseClient
+
 from ..._options import RequestOptions
 from ..models.adviser_screen_stats import (
     AdviserScreenStats,
@@ -12,25 +14,10 @@ from ..models.adviser_screen_stats import (
 )
 from ..models.adviser_screens import AdviserScreens, AdviserScreensAdviserScreens
 from ..models.eq_template import EqTemplate, EqTemplateEqTemplate
-from ..models.login import Login, LoginLogin
-from ..models.logout import Logout
-from ..models.refresh_token import RefreshToken, RefreshTokenRefreshToken
-from ..models.sdq_template import SdqTemplate, SdqTemplateSdqTemplate
-from ..models.student import Student, StudentStudent
-from ..models.students import Students, StudentsStudents
-from ..models.teacher import Teacher, TeacherTeacher
-from ..models.teachers import Teachers, TeachersTeachers
-from ..models.visit_stats import VisitStats, VisitStatsVisitStats
-from ..models.visit_students import VisitStudents, VisitStudentsVisitStudents
-from .base_client import BaseClient
-from .base_model import UNSET, UnsetType
-from .operations import (
+from ..models.operations import (
     ADVISER_SCREEN_STATS_GQL,
     ADVISER_SCREENS_GQL,
     EQ_TEMPLATE_GQL,
-    LOGIN_GQL,
-    LOGOUT_GQL,
-    REFRESH_TOKEN_GQL,
     SDQ_TEMPLATE_GQL,
     STUDENT_GQL,
     STUDENTS_GQL,
@@ -39,6 +26,14 @@ from .operations import (
     VISIT_STATS_GQL,
     VISIT_STUDENTS_GQL,
 )
+from ..models.sdq_template import SdqTemplate, SdqTemplateSdqTemplate
+from ..models.student import Student, StudentStudent
+from ..models.students import Students, StudentsStudents
+from ..models.teacher import Teacher, TeacherTeacher
+from ..models.teachers import Teachers, TeachersTeachers
+from ..models.visit_stats import VisitStats, VisitStatsVisitStats
+from ..models.visit_students import VisitStudents, VisitStudentsVisitStudents
+from .base_model import UNSET, UnsetType
 
 
 def gql(q: str) -> str:
@@ -49,41 +44,7 @@ def gql(q: str) -> str:
 class GeneratedSyncClient(BaseClient):
     """The API's operations from queries/, as sync methods."""
 
-    def login(
-        self, username: str, password: str, **kwargs: Unpack[RequestOptions]
-    ) -> LoginLogin:
-        """Send the `Login` mutation and return its typed result."""
-        variables: dict[str, object] = {"username": username, "password": password}
-        response = self.execute(
-            query=LOGIN_GQL, operation_name="Login", variables=variables, **kwargs
-        )
-        data = self.get_data(response)
-        return Login.model_validate(data).login
-
-    def refresh_token(
-        self, refresh_token: str, **kwargs: Unpack[RequestOptions]
-    ) -> RefreshTokenRefreshToken:
-        """Send the `RefreshToken` mutation and return its typed result."""
-        variables: dict[str, object] = {"refreshToken": refresh_token}
-        response = self.execute(
-            query=REFRESH_TOKEN_GQL,
-            operation_name="RefreshToken",
-            variables=variables,
-            **kwargs,
-        )
-        data = self.get_data(response)
-        return RefreshToken.model_validate(data).refresh_token
-
-    def logout(
-        self, refresh_token: str, **kwargs: Unpack[RequestOptions]
-    ) -> Optional[bool]:
-        """Send the `Logout` mutation and return its typed result."""
-        variables: dict[str, object] = {"refreshToken": refresh_token}
-        response = self.execute(
-            query=LOGOUT_GQL, operation_name="Logout", variables=variables, **kwargs
-        )
-        data = self.get_data(response)
-        return Logout.model_validate(data).logout
+    _unset = UNSET
 
     def adviser_screens(
         self,
