@@ -444,3 +444,15 @@ def test_an_error_without_a_request_has_no_id(server: LocalServer) -> None:
     assert caught.value.request_id is None
     assert caught.value.response is None
     assert caught.value.headers is None
+
+
+def test_a_client_derived_with_options_has_raw_responses(server: LocalServer) -> None:
+    sent = Sent()
+    with _sync_client(server, sent) as client:
+        derived = client.with_options(headers={"X-Team": "ops"})
+        raw = derived.with_raw_response(derived.students, limit=2)
+        with pytest.raises(ConfigurationError, match="no API request through this client"):
+            client.with_raw_response(derived.students, limit=1)
+    assert len(raw.parse()) == 2
+    assert raw.http_response.request.headers["x-team"] == "ops"
+    assert raw.request_id == sent.ids[1]
