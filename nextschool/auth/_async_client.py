@@ -390,7 +390,12 @@ class AsyncBaseClient(ClientCore):
                 secret_body=not request.authenticated,
             )
         except httpx.HTTPError as exc:
-            failure = self._transport_error(request, exc, request_id)
+            failure: NextSchoolError = self._transport_error(request, exc, request_id)
+        except RuntimeError:
+            # httpx's only error for a closed client, named for the caller below.
+            if not self._http.is_closed:
+                raise
+            failure = self._closed_error()
         except (APIError, APIConnectionError) as error:
             # Refused before decoding (a redirect, too large, the deadline).
             if error.request_id is None:

@@ -435,6 +435,13 @@ class ClientCore:
             failure = error
         raise failure.with_traceback(None)
 
+    def _closed_error(self) -> ConfigurationError:
+        return ConfigurationError(
+            f"{type(self).__name__} is closed: its connection pool was closed (by close(), "
+            "by the client with_options() made it from, or by the owner of the http_client "
+            "passed in); create a new client to send requests"
+        )
+
     def _transport_error(
         self, request: PreparedRequest, exc: Exception, request_id: str
     ) -> APIConnectionError:

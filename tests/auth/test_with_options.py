@@ -151,3 +151,26 @@ async def test_bad_options_are_configuration_errors(
     ):
         sync.with_options(**options)
     assert server.counters.requests_total == 0
+
+
+def test_a_closed_client_and_those_derived_from_it_say_so(server: LocalServer) -> None:
+    client = NextSchool(server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD)
+    derived = client.with_options(max_retries=0)
+    client.students(limit=1)
+    client.close()
+    for closed in (client, derived):
+        with pytest.raises(ConfigurationError, match="closed") as caught:
+            closed.students(limit=1)
+        assert caught.value.__cause__ is None and caught.value.__context__ is None
+    assert server.counters.logins == 1
+
+
+async def test_async_a_closed_client_says_so(server: LocalServer) -> None:
+    client = AsyncNextSchool(server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD)
+    derived = client.with_options(max_retries=0)
+    await client.aclose()
+    for closed in (client, derived):
+        with pytest.raises(ConfigurationError, match="closed") as caught:
+            await closed.students(limit=1)  # the login is the first request refused
+        assert caught.value.__cause__ is None and caught.value.__context__ is None
+    assert server.counters.logins == 0
