@@ -101,12 +101,15 @@ def test() -> None:
     run(PYTHON, "-m", "ruff", "format", "--check", ".")
     run(PYTHON, "-m", "mypy")
     run(PYTHON, "-m", "pyright")
-    if sys.version_info >= (3, 11):
+    if sys.version_info[:2] == (3, 11):
         run(PYTHON, "scripts/verify_types.py")
     else:
-        # Under 3.10 pyright sees pydantic's BaseModel as partially unknown,
-        # which scores the environment, not the package: the gate runs on 3.11+.
-        print("+ scripts/verify_types.py: skipped on Python 3.10", flush=True)
+        # pyright --verifytypes reads pydantic's model metaclass as unknown
+        # when the environment is 3.10 or 3.13 (88%, every generated model
+        # counted partially unknown), though pyright's own checking infers the
+        # same types there: the score measures the environment, not the
+        # package, so the gate runs on 3.11, the Python CI runs.
+        print("+ scripts/verify_types.py: runs on Python 3.11 only", flush=True)
     build_distributions()
     os.environ["NO_MKDOCS_2_WARNING"] = "1"  # a banner, not a finding
     run(PYTHON, "-m", "mkdocs", "build", "--strict", "--quiet")
