@@ -214,7 +214,7 @@ def test_the_parsed_rows_are_not_left_for_the_next_young_collection() -> None:
     gc.callbacks.append(record)
     try:
         result = _parse(body)
-        allocated = [[] for _ in range(50)]
+        allocated: list[list[int]] = [[] for _ in range(50)]
     finally:
         gc.callbacks.remove(record)
     assert len(result.data.rows) == ROWS and len(allocated) == 50
