@@ -29,7 +29,8 @@ been anyway. Whatever else was young then is promoted too, so a reference
 cycle that became garbage meanwhile waits for the next full collection rather
 than the next young one. A program that keeps objects frozen itself (a
 pre-fork server, `gc.freeze()` before forking) is left alone: with anything
-in the permanent generation the hold ends as before.
+in the permanent generation the hold ends as before (so does it on Python
+3.12, which starts with objects of its own frozen).
 """
 
 from __future__ import annotations
