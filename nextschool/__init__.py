@@ -31,7 +31,6 @@ from ._logging import RedactingFilter
 from ._options import ClientOptions, RequestOptions
 from ._ratelimit import LocalRateLimiter, RateLimiter
 from ._raw import RawResponse
-from ._redis import RedisRateLimiter, RedisTokenStore
 from ._urls import PlainHTTPWarning
 from ._version import __version__
 from .auth import (
@@ -46,6 +45,7 @@ from .auth import (
 configure_logging_from_env()
 
 if TYPE_CHECKING:
+    from ._redis import RedisRateLimiter, RedisTokenStore
     from .auth import AsyncBaseClient, AsyncNextSchool, NextSchool
 
 __all__ = [
@@ -96,6 +96,13 @@ def __getattr__(name: str) -> Any:
         from . import auth
 
         value = getattr(auth, name)
+        globals()[name] = value
+        return value
+    # The Redis stores are for fleets of processes; most programs never use them.
+    if name in ("RedisRateLimiter", "RedisTokenStore"):
+        from . import _redis
+
+        value = getattr(_redis, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

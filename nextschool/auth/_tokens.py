@@ -15,9 +15,7 @@ import math
 import re
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-from pydantic import SecretStr
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .._constants import (
     EARLY_REFRESH_RETRY_SECONDS,
@@ -41,6 +39,10 @@ from .._exceptions import (
 from .._json import json_object
 from .._lifetimes import plausible_lifetime
 from .._logging import logger
+
+if TYPE_CHECKING:
+    # Only named in a protocol: importing it at run time would load pydantic.types.
+    from pydantic import SecretStr
 
 Clock = Callable[[], float]
 _NO_CREDENTIALS = (

@@ -104,3 +104,36 @@ print(json.dumps([built_at_import, models.Students.__pydantic_complete__]))
     built_at_import, built_after_use = json.loads(completed.stdout)
     assert built_at_import == []
     assert built_after_use is True
+
+
+RARELY_USED_MODULES = """
+import json, sys
+print(json.dumps(sorted(
+    name for name in sys.modules
+    if name in ("nextschool._redis", "pydantic.types", "annotated_types")
+)))
+"""
+
+
+def test_the_redis_stores_load_on_first_use() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-c", "import nextschool\n" + RARELY_USED_MODULES],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "nextschool._redis" not in json.loads(completed.stdout.splitlines()[-1])
+    program = """
+import nextschool
+assert "RedisTokenStore" in nextschool.__all__ and "RedisTokenStore" in dir(nextschool)
+from nextschool import RedisRateLimiter, RedisTokenStore
+from nextschool._redis import RedisTokenStore as Defined
+assert RedisTokenStore is Defined is nextschool.RedisTokenStore
+assert RedisRateLimiter.__module__ == "nextschool._redis"
+"""
+    completed = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
