@@ -5,40 +5,17 @@ which takes over from a failed first attempt with the same bounds as ever."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from testkit.requests import RequestLog
 
 from nextschool import AsyncNextSchool, AuthenticationError, NextSchool
 from nextschool.auth import _async_client, _flow, _sync_client
-from nextschool.testing import DEMO_PASSWORD, DEMO_USERNAME, LocalServer, ServerSettings
-from nextschool.testing.server import run_local_server
+from nextschool.testing import DEMO_PASSWORD, DEMO_USERNAME, LocalServer
 
 JSON = "application/json"
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with run_local_server(ServerSettings(rate_limits=False)) as running:
-        yield running
-
-
-class Sent:
-    """Headers of every request a client sent (an httpx event hook)."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> None:
-        self.requests.append(request)
-
-    async def arecord(self, request: httpx.Request) -> None:
-        self.requests.append(request)
-
-    def operations(self) -> list[str]:
-        return [json.loads(r.content)["operationName"] for r in self.requests]
 
 
 def _assert_json_headers(requests: list[httpx.Request]) -> None:
@@ -52,7 +29,7 @@ def _assert_json_headers(requests: list[httpx.Request]) -> None:
 
 
 def test_the_sdks_own_client_carries_the_constant_headers(server: LocalServer) -> None:
-    sent = Sent()
+    sent = RequestLog()
     with NextSchool(server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
         assert client._http.headers["content-type"] == JSON
         assert client._http.headers["accept"] == JSON
@@ -65,7 +42,7 @@ def test_the_sdks_own_client_carries_the_constant_headers(server: LocalServer) -
 async def test_the_async_sdks_own_client_carries_the_constant_headers(
     server: LocalServer,
 ) -> None:
-    sent = Sent()
+    sent = RequestLog()
     async with AsyncNextSchool(
         server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD
     ) as client:
@@ -76,7 +53,7 @@ async def test_the_async_sdks_own_client_carries_the_constant_headers(
 
 
 def test_a_callers_client_keeps_its_own_headers(server: LocalServer) -> None:
-    sent = Sent()
+    sent = RequestLog()
     with httpx.Client(headers={"X-Caller": "1"}, event_hooks={"request": [sent]}) as http:
         before = dict(http.headers)
         with NextSchool(
@@ -89,7 +66,7 @@ def test_a_callers_client_keeps_its_own_headers(server: LocalServer) -> None:
 
 
 def test_per_call_headers_still_apply(server: LocalServer) -> None:
-    sent = Sent()
+    sent = RequestLog()
     with NextSchool(server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
         client._http.event_hooks["request"].append(sent)
         client.students(limit=1, headers={"X-Trace": "abc"})
@@ -98,7 +75,7 @@ def test_per_call_headers_still_apply(server: LocalServer) -> None:
 
 
 def test_a_per_call_header_replaces_the_clients_own(server: LocalServer) -> None:
-    sent = Sent()
+    sent = RequestLog()
     with NextSchool(server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
         client._http.event_hooks["request"].append(sent)
         client.students(limit=1, headers={"user-agent": "roster-job/2", "X-Trace": "abc"})
@@ -110,7 +87,7 @@ def test_a_per_call_header_replaces_the_clients_own(server: LocalServer) -> None
 
 
 def test_a_callers_client_gets_each_header_once(server: LocalServer) -> None:
-    sent = Sent()
+    sent = RequestLog()
     with (
         httpx.Client(headers={"Accept": "text/plain", "X-Team": "ops"}) as http,
         NextSchool(
@@ -168,7 +145,7 @@ def test_a_call_without_a_token_yet_takes_the_call_flow(
 def test_a_rejected_fresh_token_is_renewed_once_by_the_flow(
     server: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sent = Sent()
+    sent = RequestLog()
     with NextSchool(server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
         client.login()
         client._http.event_hooks["request"].append(sent)
@@ -184,7 +161,7 @@ def test_a_rejected_fresh_token_is_renewed_once_by_the_flow(
 def test_a_second_rejection_still_raises_within_four_requests(
     server: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sent = Sent()
+    sent = RequestLog()
     with NextSchool(server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
         client.login()
         client._http.event_hooks["request"].append(sent)
@@ -202,7 +179,7 @@ def test_a_second_rejection_still_raises_within_four_requests(
 
 
 def test_a_failed_fresh_attempt_is_retried_by_the_flows_bounds(server: LocalServer) -> None:
-    sent = Sent()
+    sent = RequestLog()
     with NextSchool(
         server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD, max_retries=1
     ) as client:
@@ -220,7 +197,7 @@ def test_a_failed_fresh_attempt_is_retried_by_the_flows_bounds(server: LocalServ
 async def test_async_rejected_fresh_token_is_renewed_once_by_the_flow(
     server: LocalServer,
 ) -> None:
-    sent = Sent()
+    sent = RequestLog()
     async with AsyncNextSchool(
         server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD
     ) as client:

@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from testkit.requests import RequestLog
 
 from nextschool import (
     APIConnectionError,
@@ -67,28 +68,7 @@ def server(start_server: ServerFactory) -> LocalServer:
     return start_server()
 
 
-class Sent:
-    """The X-Request-Id and operation of every request a client sent (an httpx hook)."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> None:
-        self.requests.append(request)
-
-    async def arecord(self, request: httpx.Request) -> None:
-        self.requests.append(request)
-
-    @property
-    def ids(self) -> list[str]:
-        return [request.headers["x-request-id"] for request in self.requests]
-
-    @property
-    def operations(self) -> list[str]:
-        return [json.loads(request.content)["operationName"] for request in self.requests]
-
-
-def _sync_client(server: LocalServer, sent: Sent, **options: Any) -> NextSchool:
+def _sync_client(server: LocalServer, sent: RequestLog, **options: Any) -> NextSchool:
     options.setdefault("username", DEMO_USERNAME)
     options.setdefault("password", DEMO_PASSWORD)
     client = NextSchool(server.url, **options)
@@ -96,7 +76,7 @@ def _sync_client(server: LocalServer, sent: Sent, **options: Any) -> NextSchool:
     return client
 
 
-def _async_client(server: LocalServer, sent: Sent, **options: Any) -> AsyncNextSchool:
+def _async_client(server: LocalServer, sent: RequestLog, **options: Any) -> AsyncNextSchool:
     options.setdefault("username", DEMO_USERNAME)
     options.setdefault("password", DEMO_PASSWORD)
     client = AsyncNextSchool(server.url, **options)
@@ -108,7 +88,7 @@ def _async_client(server: LocalServer, sent: Sent, **options: Any) -> AsyncNextS
 
 
 def test_a_raw_response_holds_the_result_and_the_http_response(server: LocalServer) -> None:
-    sent = Sent()
+    sent = RequestLog()
     with _sync_client(server, sent) as client:
         raw = client.with_raw_response(client.students, limit=3)
     assert isinstance(raw, RawResponse)
@@ -121,13 +101,13 @@ def test_a_raw_response_holds_the_result_and_the_http_response(server: LocalServ
     assert raw.elapsed.total_seconds() > 0
     assert raw.http_response.request.headers["x-request-id"] == raw.request_id
     # The call logged in first: the raw response is the one of the call itself.
-    assert sent.operations == ["Login", "Students"]
+    assert sent.operations() == ["Login", "Students"]
     assert raw.request_id == sent.ids[1]
     assert repr(raw) == f"<RawResponse [200] request_id={raw.request_id!r}>"
 
 
 def test_the_server_echoes_the_id_the_sdk_sent(server: LocalServer) -> None:
-    sent = Sent()
+    sent = RequestLog()
     with _sync_client(server, sent) as client:
         raw = client.with_raw_response(client.students, limit=1)
     assert raw.headers["x-request-id"] == raw.request_id == sent.ids[-1]
@@ -136,7 +116,7 @@ def test_the_server_echoes_the_id_the_sdk_sent(server: LocalServer) -> None:
 
 def test_a_server_id_of_its_own_is_the_request_id(start_server: ServerFactory) -> None:
     server = start_server(request_ids="own")
-    sent = Sent()
+    sent = RequestLog()
     with _sync_client(server, sent) as client:
         raw = client.with_raw_response(client.students, limit=1)
     assert raw.request_id == raw.headers["x-request-id"]
@@ -147,7 +127,7 @@ def test_a_server_id_of_its_own_is_the_request_id(start_server: ServerFactory) -
 
 def test_without_a_server_id_the_sdks_own_is_the_request_id(start_server: ServerFactory) -> None:
     server = start_server(request_ids="none")
-    sent = Sent()
+    sent = RequestLog()
     with _sync_client(server, sent) as client:
         raw = client.with_raw_response(client.students, limit=1)
     assert "x-request-id" not in raw.headers
@@ -156,7 +136,7 @@ def test_without_a_server_id_the_sdks_own_is_the_request_id(start_server: Server
 
 
 def test_every_request_gets_an_id_of_its_own(server: LocalServer) -> None:
-    sent = Sent()
+    sent = RequestLog()
     with _sync_client(server, sent) as client:
         for _ in range(3):
             client.students(limit=1)
@@ -166,7 +146,7 @@ def test_every_request_gets_an_id_of_its_own(server: LocalServer) -> None:
 
 
 def test_a_callers_request_id_is_sent_and_reported(server: LocalServer) -> None:
-    sent = Sent()
+    sent = RequestLog()
     with _sync_client(server, sent) as client:
         raw = client.with_raw_response(client.students, limit=1, headers={"x-request-id": "job-42"})
     assert raw.request_id == "job-42"
@@ -175,18 +155,18 @@ def test_a_callers_request_id_is_sent_and_reported(server: LocalServer) -> None:
 
 
 def test_a_retried_call_reports_its_last_attempt(server: LocalServer) -> None:
-    sent = Sent()
+    sent = RequestLog()
     with _sync_client(server, sent, max_retries=2) as client:
         client.login()
         server.controls.rate_limit_next(1, "http", retry_after=0)
         raw = client.with_raw_response(client.students, limit=1)
-    assert sent.operations == ["Login", "Students", "Students"]
+    assert sent.operations() == ["Login", "Students", "Students"]
     assert raw.status_code == 200
     assert raw.request_id == sent.ids[-1] != sent.ids[-2]
 
 
 def test_execute_and_the_auth_methods_have_raw_responses_too(server: LocalServer) -> None:
-    sent = Sent()
+    sent = RequestLog()
     with _sync_client(server, sent) as client:
         login = client.with_raw_response(client.login)
         assert login.parse().access_token
@@ -228,7 +208,7 @@ def test_a_method_of_another_client_is_refused(server: LocalServer) -> None:
 async def test_async_raw_responses_of_concurrent_calls_are_their_own(
     server: LocalServer,
 ) -> None:
-    sent = Sent()
+    sent = RequestLog()
     async with _async_client(server, sent) as client:
         await client.login()
         raws = await asyncio.gather(
@@ -243,7 +223,7 @@ async def test_async_raw_responses_of_concurrent_calls_are_their_own(
 
 async def test_async_without_a_server_id(start_server: ServerFactory) -> None:
     server = start_server(request_ids="none")
-    sent = Sent()
+    sent = RequestLog()
     async with _async_client(server, sent) as client:
         raw = await client.with_raw_response(client.students, limit=2)
     assert len(raw.parse()) == 2
@@ -351,7 +331,7 @@ def _client_options(server: LocalServer, case: Case) -> dict[str, Any]:
     return options
 
 
-def _check(error: NextSchoolError, case: Case, server: LocalServer, sent: Sent) -> None:
+def _check(error: NextSchoolError, case: Case, server: LocalServer, sent: RequestLog) -> None:
     assert type(error) is case.error
     assert isinstance(error, (APIError, APIConnectionError))
     # The id of the last request the client sent, which the server received.
@@ -384,7 +364,7 @@ def _check(error: NextSchoolError, case: Case, server: LocalServer, sent: Sent) 
 @pytest.mark.parametrize("name", list(CASES))
 def test_every_error_names_its_request(name: str, server: LocalServer) -> None:
     case = CASES[name]
-    sent = Sent()
+    sent = RequestLog()
     with _sync_client(server, sent, **_client_options(server, case)) as client:
         if case.login_first:
             client.login()
@@ -400,7 +380,7 @@ def test_every_error_names_its_request(name: str, server: LocalServer) -> None:
 @pytest.mark.parametrize("name", list(CASES))
 async def test_async_every_error_names_its_request(name: str, server: LocalServer) -> None:
     case = CASES[name]
-    sent = Sent()
+    sent = RequestLog()
     async with _async_client(server, sent, **_client_options(server, case)) as client:
         if case.login_first:
             await client.login()
@@ -427,7 +407,7 @@ def _revoker(server: LocalServer) -> Callable[[httpx.Request], None]:
 
 
 def test_an_error_raised_through_with_raw_response_is_the_same(server: LocalServer) -> None:
-    sent = Sent()
+    sent = RequestLog()
     with _sync_client(server, sent, max_retries=0) as client:
         client.login()
         server.controls.fail_next(1, "http_503")
@@ -447,7 +427,7 @@ def test_an_error_without_a_request_has_no_id(server: LocalServer) -> None:
 
 
 def test_a_client_derived_with_options_has_raw_responses(server: LocalServer) -> None:
-    sent = Sent()
+    sent = RequestLog()
     with _sync_client(server, sent) as client:
         derived = client.with_options(headers={"X-Team": "ops"})
         raw = derived.with_raw_response(derived.students, limit=2)
