@@ -8,14 +8,17 @@
 
 Settings live in pyproject.toml: `[tool.mutmut]` is mutmut's own (so a bare
 `mutmut run` works too) and `[tool.nextschool.mutation]` says which modules are
-core, the quick target, the minimum score and where the equivalent mutants are
-listed. Each run works on a copy of the sources in build/mutation/<label>, so
-the worktree is never touched and an unchanged module reuses earlier results.
+core, which tests each is run against, the quick target, the minimum score and
+where the equivalent mutants are listed. The modules are mutated one after the
+other, each against its own tests (mutmut then runs, per mutant, only the tests
+that reach the mutated function), and each in its own copy of the sources in
+build/mutation/<module>, so the worktree is never touched and an unchanged
+module reuses earlier results. One run at a time: a second one waits.
 
 A mutant counts as killed when a test fails, times out or crashes on it. The
 score of a module is killed / (mutants - listed equivalents); a surviving
 mutant that is not listed is printed with its diff. Exit status 1 when a
-module scores below the minimum or its run went wrong.
+module scores below the minimum or its run went wrong, the quick run included.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -98,26 +101,79 @@ def main() -> int:
     args = parser.parse_args()
 
     settings = load_toml(PYPROJECT.read_text(encoding="utf-8"))["tool"]["nextschool"]["mutation"]
-    if args.quick:
-        modules, tests, label = [settings["quick_module"]], settings["quick_tests"], "quick"
-    else:
-        modules = [_module_path(m) for m in args.modules] or list(settings["modules"])
-        tests, label = settings["tests"], "full"
+    runs = _runs(settings, args.modules, quick=args.quick)
     equivalents = _read_equivalents(ROOT / settings["equivalents"])
+    min_score = float(settings["min_score"])
 
-    workdir = ROOT / "build" / "mutation" / label
-    if args.recheck or args.report:
-        if args.recheck:
-            _recheck(workdir, modules, equivalents, args.jobs)
-        results = [_collect(workdir, m, equivalents) for m in modules]
-        return _report(results, float(settings["min_score"]), equivalents)
-    _prepare(workdir, modules, tests)
+    if args.report:
+        return _report([_collect(w, m, equivalents) for w, m, _ in runs], min_score, equivalents)
+    results: list[ModuleResult] = []
+    with _OneRunAtATime(ROOT / "build" / "mutation" / ".lock"):
+        for workdir, module, tests in runs:
+            if args.recheck:
+                _recheck(workdir, [module], equivalents, args.jobs)
+            elif not _mutate(workdir, module, tests, args.jobs):
+                return 1
+            results.append(_collect(workdir, module, equivalents))
+            if len(runs) > 1:
+                _report(results[-1:], min_score, {}, brief=True)
+    return _report(results, min_score, equivalents)
+
+
+def _runs(
+    settings: dict[str, Any], names: list[str], *, quick: bool
+) -> list[tuple[Path, str, list[str]]]:
+    """(work directory, module, its tests) for each module of this run, in order."""
+    build = ROOT / "build" / "mutation"
+    if quick:
+        return [(build / "quick", settings["quick_module"], list(settings["quick_tests"]))]
+    modules = [_module_path(m) for m in names] or list(settings["modules"])
+    tests_of: dict[str, list[str]] = settings.get("module_tests", {})
+    return [
+        (build / _label(module), module, list(tests_of.get(module, settings["tests"])))
+        for module in modules
+    ]
+
+
+def _label(module: str) -> str:
+    """`nextschool/auth/_tokens.py` -> `auth._tokens`, the name of its work directory."""
+    return module.removeprefix("nextschool/").removesuffix(".py").replace("/", ".")
+
+
+class _OneRunAtATime:
+    """An exclusive lock on `path`: mutation runs are CPU-heavy, two at once halve both."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.file: TextIO | None = None
+
+    def __enter__(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no waiting, as before
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = self.path.open("w", encoding="utf-8")
+        try:
+            fcntl.flock(self.file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("another mutation run is in progress: waiting for it to end", flush=True)
+            fcntl.flock(self.file, fcntl.LOCK_EX)
+
+    def __exit__(self, *_: object) -> None:
+        if self.file is not None:
+            self.file.close()  # closing releases the lock
+
+
+def _mutate(workdir: Path, module: str, tests: list[str], jobs: int) -> bool:
+    """Run mutmut on `module` against `tests` in `workdir`; False when the run failed."""
+    _prepare(workdir, [module], tests)
     log = workdir / "mutmut.log"
-    print(f"mutating {', '.join(modules)} against {' '.join(tests)} (log: {log})", flush=True)
+    print(f"mutating {module} against {' '.join(tests)} (log: {log})", flush=True)
     with log.open("w", encoding="utf-8") as out:
         # Its own process group, so an interrupt stops every forked worker too.
         mutmut = subprocess.Popen(
-            [sys.executable, "-m", "mutmut", "run", "--max-children", str(args.jobs)],
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs)],
             cwd=workdir,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -133,14 +189,9 @@ def main() -> int:
             raise
     if returncode != 0:
         print(log.read_text(encoding="utf-8", errors="replace")[-4000:])
-        print(f"mutmut failed with exit status {returncode}")
-        return 1
-
-    results = [_collect(workdir, module, equivalents) for module in modules]
-    status = _report(results, float(settings["min_score"]), equivalents)
-    # The quick run keeps the set-up working in CI; the floor is enforced by
-    # full runs, whose test selection is the one the floor is set for.
-    return 0 if args.quick else status
+        print(f"mutmut failed on {module} with exit status {returncode}")
+        return False
+    return True
 
 
 def _recheck(workdir: Path, modules: list[str], equivalents: dict[str, str], jobs: int) -> None:
@@ -319,7 +370,14 @@ def _read_equivalents(path: Path) -> dict[str, str]:
     return found
 
 
-def _report(results: list[ModuleResult], min_score: float, equivalents: dict[str, str]) -> int:
+def _report(
+    results: list[ModuleResult],
+    min_score: float,
+    equivalents: dict[str, str],
+    *,
+    brief: bool = False,
+) -> int:
+    """Print the score table (and, unless `brief`, every survivor); 1 if any module fails."""
     print()
     print("| module | mutants | killed | equivalent | survived | not run | score |")
     print("|---|---|---|---|---|---|---|")
@@ -332,6 +390,8 @@ def _report(results: list[ModuleResult], min_score: float, equivalents: dict[str
             f"| `{r.path}` | {len(r.mutants)} | {r.killed} | {len(r.equivalent)} | "
             f"{len(r.survivors)} | {len(r.unchecked)} | {r.score:.1f}%{note} |"
         )
+    if brief:
+        return 1 if failed else 0
     for r in results:
         for mutant in r.survivors:
             print(f"survived: {_key(mutant)}")
