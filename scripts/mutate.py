@@ -236,9 +236,18 @@ def _changed_files(current: Path, copied: Path) -> list[str]:
             continue
         relative = path.relative_to(current)
         copy = copied / relative
-        if not copy.exists() or copy.read_bytes() != path.read_bytes():
+        if not copy.exists() or copy.read_bytes() not in _as_copied(path):
             changed.append(relative.as_posix())
     return changed
+
+
+def _as_copied(path: Path) -> tuple[bytes, ...]:
+    """The contents a copy of `path` has in a work directory: as is, or marked by _prepare."""
+    content = path.read_bytes()
+    if path.suffix != ".py":
+        return (content,)
+    marked = _protocols_unmutated(content.decode("utf-8")).encode("utf-8")
+    return (content, marked)
 
 
 def _run_one(workdir: Path, mutant: str, test_files: list[str]) -> int:
@@ -293,6 +302,30 @@ def _prepare(workdir: Path, modules: list[str], tests: list[str]) -> None:
         _with_mutmut_table(pyproject.read_text(encoding="utf-8"), modules, tests),
         encoding="utf-8",
     )
+    for module in modules:
+        copy = workdir / module
+        copy.write_text(_protocols_unmutated(copy.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def _protocols_unmutated(source: str) -> str:
+    """`source` with its Protocol classes marked for mutmut to leave alone.
+
+    mutmut adds each mutant of a method to its class as another method; on a
+    runtime-checkable Protocol those become members that every implementation
+    lacks, so `isinstance(store, SharedTokenStore)` turns false under every
+    mutant. A Protocol's methods are stubs, with nothing to mutate anyway.
+    """
+    lines = source.splitlines(keepends=True)
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef) and any(
+            (isinstance(base, ast.Name) and base.id == "Protocol")
+            or (isinstance(base, ast.Attribute) and base.attr == "Protocol")
+            for base in node.bases
+        ):
+            header = lines[node.lineno - 1]
+            if header.rstrip().endswith(":") and "#" not in header:
+                lines[node.lineno - 1] = header.rstrip() + "  # pragma: no mutate block\n"
+    return "".join(lines)
 
 
 def _with_mutmut_table(text: str, modules: list[str], tests: list[str]) -> str:
