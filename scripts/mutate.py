@@ -54,6 +54,7 @@ PYPROJECT = ROOT / "pyproject.toml"
 COPIED = ["nextschool", "tests", "pyproject.toml"]
 KILLED = {1, 3, 24, -24, 36, 37, 152, 255, -9, -11}  # failed, error, timeout, type check, crash
 SURVIVED = {0, 5, 33}  # passed, or no test ran it
+NO_TESTS = 33
 
 
 @dataclass
@@ -114,6 +115,7 @@ def main() -> int:
                 _recheck(workdir, [module], equivalents, args.jobs)
             elif not _mutate(workdir, module, tests, args.jobs):
                 return 1
+            _run_unreached(workdir, module, tests, args.jobs)
             results.append(_collect(workdir, module, equivalents))
             if len(runs) > 1:
                 _report(results[-1:], min_score, {}, brief=True)
@@ -205,6 +207,9 @@ def _recheck(workdir: Path, modules: list[str], equivalents: dict[str, str], job
     if changed_sources:
         sys.exit(f"sources changed since the run ({changed_sources[0]}, ...): run again")
     changed_tests = _changed_files(ROOT / "tests", workdir / "tests")
+    # New test files first: they are the ones written to kill survivors, and
+    # pytest stops at the first failure.
+    changed_tests.sort(key=lambda name: (workdir / "tests" / name).exists())
     for name in changed_tests:
         for target in (workdir / "tests" / name, workdir / "mutants" / "tests" / name):
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -227,6 +232,30 @@ def _recheck(workdir: Path, modules: list[str], equivalents: dict[str, str], job
             for mutant, code in zip(survivors, outcomes, strict=True):
                 codes[mutant.name] = code
         meta_path.write_text(json.dumps(meta, indent=4), encoding="utf-8")
+
+
+def _run_unreached(workdir: Path, module: str, tests: list[str], jobs: int) -> None:
+    """Run the mutants no test reached, by mutmut's account, against all of `tests`.
+
+    mutmut learns which tests reach a function by watching the test process;
+    code that runs only in a forked child (the at-fork hooks) or another
+    process is never seen there, and its mutants would count as survivors
+    without a single test run against them.
+    """
+    meta_path = Path(f"{workdir / 'mutants' / module}.meta")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    codes: dict[str, int | None] = meta["exit_code_by_key"]
+    unreached = [name for name, code in codes.items() if code == NO_TESTS]
+    if not unreached:
+        return
+    print(f"running {len(unreached)} mutants no test reached against every test", flush=True)
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for name, code in zip(
+            unreached, pool.map(lambda name: _run_one(workdir, name, tests), unreached), strict=True
+        ):
+            # Still "no tests" when none fails: it stays a survivor either way.
+            codes[name] = code if code != 0 else NO_TESTS
+    meta_path.write_text(json.dumps(meta, indent=4), encoding="utf-8")
 
 
 def _changed_files(current: Path, copied: Path) -> list[str]:
@@ -253,9 +282,19 @@ def _as_copied(path: Path) -> tuple[bytes, ...]:
 def _run_one(workdir: Path, mutant: str, test_files: list[str]) -> int:
     """pytest's exit status for the test files with `mutant` active (1: killed)."""
     mutants = workdir / "mutants"
+    # The run's own pytest options (deselected tests), as mutmut passes them.
+    options = load_toml((workdir / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
     try:
         run = subprocess.run(
-            [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *test_files],
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-x",
+                "-q",
+                *options.get("pytest_add_cli_args", ["-p", "no:cacheprovider"]),
+                *test_files,
+            ],
             cwd=mutants,
             env={
                 "HYPOTHESIS_PROFILE": "mutation",
