@@ -1,0 +1,88 @@
+"""LocalRateLimiter at its edges: the default margin, which pauses count, and async waits.
+
+Stepped clocks where the answer is a number of seconds; the async waits use
+budgets that are spent, so nothing here depends on how fast the machine is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from nextschool import APITimeoutError, LocalRateLimiter
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.mark.parametrize(
+    ("per", "wait"),
+    [
+        (60.0, 61.0),  # a tenth of a minute is six seconds: capped at one
+        (20.0, 21.0),
+        (5.0, 5.5),  # a tenth of the window
+        (0.5, 0.55),
+    ],
+)
+def test_the_default_margin_is_a_tenth_of_the_window_at_most_one_second(
+    per: float, wait: float
+) -> None:
+    limiter = LocalRateLimiter(1, per, clock=FakeClock())
+    assert limiter.try_acquire() == 0.0
+    assert limiter.try_acquire() == pytest.approx(wait)
+
+
+@pytest.mark.parametrize(("asked", "paused"), [(0.5, 0.5), (2.0, 2.0), (10_000.0, 300.0)])
+def test_a_pause_lasts_what_the_server_asked_up_to_five_minutes(
+    asked: float, paused: float
+) -> None:
+    limiter = LocalRateLimiter(100, 60.0, clock=FakeClock())
+    limiter.pause(asked)
+    assert limiter.try_acquire() == pytest.approx(paused)
+
+
+@pytest.mark.parametrize("asked", [0.0, -3.0, float("nan"), float("-inf")])
+def test_a_pause_of_nothing_or_nonsense_pauses_nothing(asked: float) -> None:
+    limiter = LocalRateLimiter(100, 60.0, clock=FakeClock())
+    limiter.pause(asked)
+    assert limiter.try_acquire() == 0.0
+
+
+def test_an_async_wait_gives_up_within_its_own_timeout() -> None:
+    limiter = LocalRateLimiter(1, 60.0, max_wait=30.0)
+    limiter.try_acquire()
+
+    async def acquire() -> None:
+        await limiter.acquire_async(timeout=0.5)
+
+    with pytest.raises(APITimeoutError, match=r"within 0.5 s \(client-side rate limit\)"):
+        asyncio.run(acquire())
+
+
+def test_an_async_wait_without_a_timeout_gives_up_after_the_limiters_cap() -> None:
+    limiter = LocalRateLimiter(1, 60.0, max_wait=30.0)
+    limiter.try_acquire()
+
+    async def acquire() -> None:
+        await limiter.acquire_async()
+
+    with pytest.raises(APITimeoutError, match=r"within 30 s \(client-side rate limit\)"):
+        asyncio.run(acquire())
+
+
+def test_an_async_login_draws_from_the_login_budget() -> None:
+    limiter = LocalRateLimiter(100, 60.0, login_requests=1)
+
+    async def logins() -> None:
+        await limiter.acquire_async(login=True, timeout=0)
+        await limiter.acquire_async(timeout=0)  # the request budget is untouched
+        with pytest.raises(APITimeoutError):
+            await limiter.acquire_async(login=True, timeout=0)
+
+    asyncio.run(logins())
