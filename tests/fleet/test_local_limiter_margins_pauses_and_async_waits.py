@@ -1,5 +1,7 @@
 """LocalRateLimiter at its edges: the default margin, which pauses count, and async waits.
 
+Also which rate-limit headers of an answer make a rate-limited client pause.
+
 Stepped clocks where the answer is a number of seconds; the async waits use
 budgets that are spent, so nothing here depends on how fast the machine is.
 """
@@ -8,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 
 from nextschool import APITimeoutError, LocalRateLimiter
+from nextschool._ratelimit import pause_from_headers
 
 
 class FakeClock:
@@ -86,3 +90,26 @@ def test_an_async_login_draws_from_the_login_budget() -> None:
             await limiter.acquire_async(login=True, timeout=0)
 
     asyncio.run(logins())
+
+
+NOW = 1_800_000_000.0
+
+
+@pytest.mark.parametrize(
+    ("headers", "pause"),
+    [
+        ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "12"}, 12.0),
+        ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(NOW + 20)}, 20.0),
+        ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(NOW + 9999)}, 300.0),
+        ({"X-RateLimit-Remaining": "3", "X-RateLimit-Reset": "12"}, None),
+        ({"X-RateLimit-Remaining": "0"}, None),  # when to resume is not said: no pause
+        ({"X-RateLimit-Reset": "12"}, None),
+        ({"X-RateLimit-Remaining": "none", "X-RateLimit-Reset": "12"}, None),
+        ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "inf"}, None),
+        ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(NOW - 5)}, None),
+    ],
+)
+def test_a_pause_is_read_from_the_headers_only_when_they_say_both_things(
+    headers: dict[str, str], pause: float | None
+) -> None:
+    assert pause_from_headers(httpx.Headers(headers), NOW) == pause
