@@ -112,7 +112,7 @@ def main() -> int:
     with _OneRunAtATime(ROOT / "build" / "mutation" / ".lock"):
         for workdir, module, tests in runs:
             if args.recheck:
-                _recheck(workdir, [module], equivalents, args.jobs)
+                _recheck(workdir, [module], tests, equivalents, args.jobs)
             elif not _mutate(workdir, module, tests, args.jobs):
                 return 1
             _run_unreached(workdir, module, tests, args.jobs)
@@ -196,8 +196,15 @@ def _mutate(workdir: Path, module: str, tests: list[str], jobs: int) -> bool:
     return True
 
 
-def _recheck(workdir: Path, modules: list[str], equivalents: dict[str, str], jobs: int) -> None:
-    """Run the survivors again, against only the test files changed since the run.
+def _selected(test_file: str, tests: list[str]) -> bool:
+    """Whether `test_file` is one of, or under one of, the run's `tests`."""
+    return any(test_file == t or test_file.startswith(t.rstrip("/") + "/") for t in tests)
+
+
+def _recheck(
+    workdir: Path, modules: list[str], tests: list[str], equivalents: dict[str, str], jobs: int
+) -> None:
+    """Run the survivors again, against the run's test files changed since the run.
 
     A survivor passed every test of the run, and unchanged tests would pass
     again, so only new or edited test files can kill it. The sources must be
@@ -214,7 +221,11 @@ def _recheck(workdir: Path, modules: list[str], equivalents: dict[str, str], job
         for target in (workdir / "tests" / name, workdir / "mutants" / "tests" / name):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / "tests" / name, target)
-    test_files = [f"tests/{name}" for name in changed_tests if Path(name).name.startswith("test_")]
+    test_files = [
+        f"tests/{name}"
+        for name in changed_tests
+        if Path(name).name.startswith("test_") and _selected(f"tests/{name}", tests)
+    ]
     print(f"rechecking survivors against {len(test_files)} changed test files", flush=True)
     for module in modules:
         meta_path = Path(f"{workdir / 'mutants' / module}.meta")

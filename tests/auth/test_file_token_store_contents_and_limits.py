@@ -1,0 +1,143 @@
+"""FileTokenStore: what a token file may hold, how large it may be, and how long its lock waits.
+
+Files are written as another process (or an older version) might have left
+them; the store must take what is usable, ignore the rest, and never raise.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from nextschool import FileTokenStore
+from nextschool.auth._file_store import FileRenewalLock
+from nextschool.auth._tokens import StoredTokens
+
+URL = "https://api.example.org/"
+MAX_BYTES = 64 * 1024
+
+
+def write(path: Path, content: object) -> Path:
+    path.write_text(json.dumps(content))
+    path.chmod(0o600)
+    return path
+
+
+def test_a_file_naming_no_api_is_taken_for_the_api_the_caller_knows(tmp_path: Path) -> None:
+    path = write(tmp_path / "session.json", {"access_token": "a1", "refresh_token": "r1"})
+    store = FileTokenStore(path)
+    assert store.load() is None
+    assert store.load_for_url(URL) == StoredTokens("a1", "r1", None, URL)
+
+
+def test_a_url_in_the_file_wins_over_the_callers(tmp_path: Path) -> None:
+    path = write(tmp_path / "tokens.json", {"access_token": "a1", "url": "https://other.example/"})
+    assert FileTokenStore(path).load_for_url(URL) == StoredTokens(
+        "a1", None, None, "https://other.example/"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "refresh_token", "expires_at"),
+    [
+        ({"refresh_token": "r1", "access_expires_at": 1_800_000_000}, "r1", 1_800_000_000.0),
+        ({"refresh_token": "r1", "access_expires_at": 1_800_000_000.5}, "r1", 1_800_000_000.5),
+        ({"refresh_token": 7, "access_expires_at": True}, None, None),
+        ({"refresh_token": None, "access_expires_at": "1800000000"}, None, None),
+        ({}, None, None),
+    ],
+)
+def test_fields_of_the_wrong_type_are_left_out(
+    tmp_path: Path,
+    fields: dict[str, object],
+    refresh_token: str | None,
+    expires_at: float | None,
+) -> None:
+    path = write(tmp_path / "tokens.json", {"access_token": "a1", "url": URL, **fields})
+    loaded = FileTokenStore(path).load()
+    assert loaded == StoredTokens("a1", refresh_token, expires_at, URL)
+    assert loaded is not None
+    assert type(loaded.access_expires_at) is type(expires_at)
+
+
+@pytest.mark.parametrize(
+    "content", [{"access_token": 5, "url": URL}, {"url": URL}, ["a1", URL], "a1"]
+)
+def test_a_file_without_an_access_token_is_ignored_with_a_warning(
+    tmp_path: Path, content: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write(tmp_path / "tokens.json", content)
+    with caplog.at_level(logging.WARNING, logger="nextschool"):
+        assert FileTokenStore(path).load() is None
+    assert "unexpected content" in caplog.text
+
+
+def _padded_to(size: int) -> bytes:
+    body = json.dumps({"access_token": "a1", "url": URL}).encode()
+    return body + b" " * (size - len(body))
+
+
+def test_a_token_file_up_to_64_kib_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "tokens.json"
+    path.write_bytes(_padded_to(MAX_BYTES))
+    path.chmod(0o600)
+    assert FileTokenStore(path).load() == StoredTokens("a1", None, None, URL)
+
+
+def test_a_larger_token_file_is_ignored_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "tokens.json"
+    path.write_bytes(_padded_to(MAX_BYTES + 1))
+    path.chmod(0o600)
+    with caplog.at_level(logging.WARNING, logger="nextschool"):
+        assert FileTokenStore(path).load() is None
+    assert "too large" in caplog.text
+
+
+@pytest.mark.parametrize("lock_timeout", [0, -1.0, float("nan")])
+def test_the_lock_timeout_must_be_positive(tmp_path: Path, lock_timeout: float) -> None:
+    with pytest.raises(ValueError, match="lock_timeout must be positive"):
+        FileTokenStore(tmp_path / "tokens.json", lock_timeout=lock_timeout)
+
+
+def test_the_store_shows_its_path_and_nothing_else(tmp_path: Path) -> None:
+    path = tmp_path / "tokens.json"
+    store = FileTokenStore(path)
+    store.save(StoredTokens("secret-access", "secret-refresh", None, URL))
+    assert repr(store) == f"FileTokenStore({str(path)!r})"
+
+
+@pytest.mark.parametrize(
+    ("own", "asked", "waited"),
+    [(0.3, None, "0.3"), (0.3, 5.0, "0.3"), (5.0, 0.2, "0.2"), (5.0, -1.0, "0")],
+)
+def test_a_held_lock_is_waited_for_the_shorter_of_the_two_timeouts(
+    tmp_path: Path, own: float, asked: float | None, waited: str
+) -> None:
+    pytest.importorskip("filelock")
+    path = tmp_path / "tokens.json"
+    holder = FileTokenStore(path)
+    with holder.lock():
+        store = FileTokenStore(path, lock_timeout=own)
+        lock = store.lock(asked)
+        assert isinstance(lock, FileRenewalLock)
+        with pytest.raises(TimeoutError) as caught, lock:
+            pass
+    assert str(caught.value) == (f"the renewal lock {path}.lock was held for more than {waited} s")
+    with FileTokenStore(path, lock_timeout=own).lock(asked):
+        pass  # free again once the holder let go
+
+
+def test_forgetting_tokens_deletes_the_file_and_is_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "tokens.json"
+    store = FileTokenStore(path)
+    store.save(StoredTokens("a1", "r1", None, URL))
+    assert path.exists()
+    store.save(None)
+    assert not path.exists()
+    store.save(None)
+    assert store.load() is None
