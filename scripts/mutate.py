@@ -169,6 +169,7 @@ class _OneRunAtATime:
 
 def _mutate(workdir: Path, module: str, tests: list[str], jobs: int) -> bool:
     """Run mutmut on `module` against `tests` in `workdir`; False when the run failed."""
+    _forget_survivors_if_tests_changed(workdir, module)
     _prepare(workdir, [module], tests)
     log = workdir / "mutmut.log"
     print(f"mutating {module} against {' '.join(tests)} (log: {log})", flush=True)
@@ -243,6 +244,24 @@ def _recheck(
             for mutant, code in zip(survivors, outcomes, strict=True):
                 codes[mutant.name] = code
         meta_path.write_text(json.dumps(meta, indent=4), encoding="utf-8")
+
+
+def _forget_survivors_if_tests_changed(workdir: Path, module: str) -> None:
+    """Have mutmut run the last run's survivors again when any test changed since.
+
+    mutmut keeps each mutant's result while its function is unchanged, so a
+    new test would otherwise never meet the survivors it was written for.
+    Killed mutants keep their result.
+    """
+    meta_path = Path(f"{workdir / 'mutants' / module}.meta")
+    if not meta_path.exists() or not _changed_files(ROOT / "tests", workdir / "tests"):
+        return
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    codes: dict[str, int | None] = meta["exit_code_by_key"]
+    for name, code in codes.items():
+        if code in SURVIVED:
+            codes[name] = None
+    meta_path.write_text(json.dumps(meta, indent=4), encoding="utf-8")
 
 
 def _run_unreached(workdir: Path, module: str, tests: list[str], jobs: int) -> None:
