@@ -58,6 +58,15 @@ def test_a_pause_of_nothing_or_nonsense_pauses_nothing(asked: float) -> None:
     assert limiter.try_acquire() == 0.0
 
 
+def test_the_first_slot_after_a_pause_is_taken_from_the_budget() -> None:
+    clock = FakeClock()
+    limiter = LocalRateLimiter(1, 60.0, margin=0.0, clock=clock)
+    limiter.pause(5.0)
+    clock.now += 5.0  # the very moment the pause ends
+    assert limiter.try_acquire() == 0.0
+    assert limiter.try_acquire() == pytest.approx(60.0)
+
+
 def test_an_async_wait_gives_up_within_its_own_timeout() -> None:
     limiter = LocalRateLimiter(1, 60.0, max_wait=30.0)
     limiter.try_acquire()
@@ -102,6 +111,11 @@ NOW = 1_800_000_000.0
         ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(NOW + 20)}, 20.0),
         ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(NOW + 9999)}, 300.0),
         ({"X-RateLimit-Remaining": "3", "X-RateLimit-Reset": "12"}, None),
+        ({"X-RateLimit-Remaining": "1", "X-RateLimit-Reset": "12"}, None),  # one left
+        ({"X-RateLimit-Remaining": "-1", "X-RateLimit-Reset": "12"}, 12.0),
+        # Up to 1e9 a reset is seconds from now (then capped); beyond, epoch seconds.
+        ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1000000000"}, 300.0),
+        ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1000000000.5"}, None),
         ({"X-RateLimit-Remaining": "0"}, None),  # when to resume is not said: no pause
         ({"X-RateLimit-Reset": "12"}, None),
         ({"X-RateLimit-Remaining": "none", "X-RateLimit-Reset": "12"}, None),
