@@ -448,10 +448,12 @@ def _describe(name: str, functions: dict[str, str]) -> tuple[str, str]:
     module, _, local = name.rpartition(".")
     base, _, _ = local.rpartition("__mutmut_")
     function = module + "." + base.removeprefix("x_").replace("x\u01c1", "").replace("\u01c1", ".")
-    original = functions.get(base + "__mutmut_orig", "").splitlines()[1:]
-    mutated = functions.get(local, "").splitlines()[1:]
+    # The signature too (a changed default), with the mutant's name as the original's.
+    original = functions.get(base + "__mutmut_orig", "").splitlines()
+    mutated = functions.get(local, "").replace(local, base + "__mutmut_orig", 1).splitlines()
+    plain = function.rpartition(".")[2]
     changed = [
-        line[0] + " " + line[1:].strip()
+        line[0] + " " + line[1:].strip().replace(base + "__mutmut_orig", plain)
         for line in difflib.unified_diff(original, mutated, lineterm="", n=0)
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
