@@ -9,11 +9,13 @@ budgets that are spent, so nothing here depends on how fast the machine is.
 from __future__ import annotations
 
 import asyncio
+import math
+from typing import Any
 
 import httpx
 import pytest
 
-from nextschool import APITimeoutError, LocalRateLimiter
+from nextschool import APITimeoutError, ConfigurationError, LocalRateLimiter
 from nextschool._ratelimit import pause_from_headers
 
 
@@ -127,3 +129,52 @@ def test_a_pause_is_read_from_the_headers_only_when_they_say_both_things(
     headers: dict[str, str], pause: float | None
 ) -> None:
     assert pause_from_headers(httpx.Headers(headers), NOW) == pause
+
+
+WHOLE = "must be a whole number of 1 or more"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"requests": 0}, "requests " + WHOLE),
+        ({"requests": True}, "requests " + WHOLE),
+        ({"requests": 2.5}, "requests " + WHOLE),
+        ({"login_requests": 0}, "login_requests " + WHOLE),
+        ({"login_requests": True}, "login_requests " + WHOLE),
+        ({"login_requests": 2.5}, "login_requests " + WHOLE),
+        ({"login_requests": "5"}, "login_requests " + WHOLE),
+        ({"per": 0}, "per must be a positive number of seconds"),
+        ({"per": -1.0}, "per must be a positive number of seconds"),
+        ({"per": math.inf}, "per must be a positive number of seconds"),
+        ({"per": math.nan}, "per must be a positive number of seconds"),
+        ({"max_wait": -0.5}, "max_wait must be a number of seconds, 0 or more"),
+        ({"max_wait": math.inf}, "max_wait must be a number of seconds, 0 or more"),
+    ],
+)
+def test_a_bad_budget_is_refused_with_what_is_wrong(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        LocalRateLimiter(**kwargs)
+    assert str(caught.value) == message
+
+
+def test_a_limiter_that_never_waits_is_allowed() -> None:
+    limiter = LocalRateLimiter(1, 60.0, max_wait=0)
+    limiter.acquire()
+    with pytest.raises(APITimeoutError, match="within 0 s"):
+        limiter.acquire()
+
+
+def test_the_default_budget_is_the_apis_documented_one() -> None:
+    clock = FakeClock()
+    limiter = LocalRateLimiter(clock=clock)
+    assert repr(limiter) == "LocalRateLimiter(requests=60, per=60)"
+    assert [limiter.try_acquire(login=True) for _ in range(5)] == [0.0] * 5
+    assert limiter.try_acquire(login=True) == pytest.approx(61.0)
+    assert [limiter.try_acquire() for _ in range(60)] == [0.0] * 60
+    assert limiter.try_acquire() == pytest.approx(61.0)
+
+
+def test_a_new_limiter_is_not_paused_whatever_its_clock_reads() -> None:
+    limiter = LocalRateLimiter(clock=lambda: 0.0)
+    assert limiter.try_acquire() == 0.0
