@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,25 @@ def test_forgetting_tokens_deletes_the_file_and_is_idempotent(tmp_path: Path) ->
     assert not path.exists()
     store.save(None)
     assert store.load() is None
+
+
+def test_a_failed_save_raises_its_own_error_and_leaves_no_temporary_file(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "tokens.json"
+    path.mkdir()  # nothing can replace a directory with a file
+    with pytest.raises(IsADirectoryError):
+        FileTokenStore(path).save(StoredTokens("a1", "r1", None, URL))
+    assert [p.name for p in tmp_path.iterdir()] == ["tokens.json"]
+
+
+def test_saving_does_not_need_the_systems_temporary_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The new content is written next to the token file, so the replace is
+    # atomic and works wherever the system's temporary directory is.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-directory"))
+    path = tmp_path / "private" / "tokens.json"
+    FileTokenStore(path).save(StoredTokens("a1", "r1", None, URL))
+    assert FileTokenStore(path).load() == StoredTokens("a1", "r1", None, URL)
+    assert [p.name for p in path.parent.iterdir()] == ["tokens.json"]
