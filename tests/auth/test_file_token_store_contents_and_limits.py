@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import tempfile
 from pathlib import Path
 
@@ -164,3 +165,74 @@ def test_saving_does_not_need_the_systems_temporary_directory(
     FileTokenStore(path).save(StoredTokens("a1", "r1", None, URL))
     assert FileTokenStore(path).load() == StoredTokens("a1", "r1", None, URL)
     assert [p.name for p in path.parent.iterdir()] == ["tokens.json"]
+
+
+@pytest.mark.parametrize("url", ["", 5, None, ["https://api.example.org/"]])
+def test_a_file_naming_no_usable_api_url_is_ignored(
+    tmp_path: Path, url: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write(tmp_path / "tokens.json", {"access_token": "a1", "url": url})
+    with caplog.at_level(logging.WARNING, logger="nextschool"):
+        assert FileTokenStore(path).load() is None
+    assert "it names no API URL" in caplog.text
+
+
+def test_a_link_put_in_place_after_the_check_is_still_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The race the open flags close: the path turns into a symbolic link
+    # between the check and the open.
+    target = write(tmp_path / "elsewhere.json", {"access_token": "planted", "url": URL})
+    path = tmp_path / "tokens.json"
+    path.symlink_to(target)
+    monkeypatch.setattr(Path, "is_symlink", lambda self: False)
+    with caplog.at_level(logging.WARNING, logger="nextschool"):
+        assert FileTokenStore(path).load() is None
+    assert "it is a symbolic link" in caplog.text
+
+
+def test_without_no_follow_opens_the_store_still_reads_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Systems whose os module has no O_NOFOLLOW (Windows) rely on the check alone.
+    monkeypatch.delattr(os, "O_NOFOLLOW", raising=False)
+    path = write(tmp_path / "tokens.json", {"access_token": "a1", "url": URL})
+    assert FileTokenStore(path).load() == StoredTokens("a1", None, None, URL)
+
+
+@pytest.mark.parametrize(
+    ("make", "error"),
+    [
+        ("under a file", "NotADirectoryError"),
+        ("a directory", "IsADirectoryError"),
+        ("not json", "JSONDecodeError"),
+        ("not utf-8", "UnicodeDecodeError"),
+    ],
+)
+def test_an_unreadable_token_file_is_ignored_naming_the_error(
+    tmp_path: Path, make: str, error: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "tokens.json"
+    if make == "under a file":
+        (tmp_path / "file").write_text("")
+        path = tmp_path / "file" / "tokens.json"
+    elif make == "a directory":
+        path.mkdir()
+    else:
+        path.write_bytes(b"{not json" if make == "not json" else b"\xff\xfe")
+        path.chmod(0o600)
+    with caplog.at_level(logging.WARNING, logger="nextschool"):
+        assert FileTokenStore(path).load() is None
+    assert f"Ignoring unreadable token file {path}: {error}" in caplog.text
+
+
+def test_a_readable_by_others_file_is_reported_once_per_store(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write(tmp_path / "tokens.json", {"access_token": "a1", "url": URL})
+    path.chmod(0o644)
+    store = FileTokenStore(path)
+    with caplog.at_level(logging.WARNING, logger="nextschool"):
+        for _ in range(3):
+            assert store.load() is not None
+    assert sum("readable by other users" in r.getMessage() for r in caplog.records) == 1
