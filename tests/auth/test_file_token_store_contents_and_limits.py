@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -236,3 +237,40 @@ def test_a_readable_by_others_file_is_reported_once_per_store(
         for _ in range(3):
             assert store.load() is not None
     assert sum("readable by other users" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_the_lock_may_be_released_by_another_thread(tmp_path: Path) -> None:
+    pytest.importorskip("filelock")
+    path = tmp_path / "tokens.json"
+    hold = FileTokenStore(path).lock()
+    hold.__enter__()
+    errors: list[BaseException] = []
+
+    def release() -> None:
+        try:
+            hold.__exit__(None, None, None)
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=release)
+    thread.start()
+    thread.join()
+    assert errors == []
+    with FileTokenStore(path, lock_timeout=0.5).lock():
+        pass  # released for everyone, not only for the thread that took it
+
+
+def test_a_directory_another_process_creates_meanwhile_is_no_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The race of two processes saving into a new directory at once: `shared`
+    # looked missing when checked, and exists when it is created.
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    exists = Path.exists
+    monkeypatch.setattr(Path, "exists", lambda self: self != shared and exists(self))
+    path = shared / "deeper" / "tokens.json"
+    FileTokenStore(path).save(StoredTokens("a1", "r1", None, URL))
+    monkeypatch.undo()
+    assert FileTokenStore(path).load() == StoredTokens("a1", "r1", None, URL)
+    assert (shared / "deeper").stat().st_mode & 0o777 == 0o700
