@@ -247,7 +247,9 @@ def _recheck(
         with ThreadPoolExecutor(max_workers=jobs) as pool:
             outcomes = pool.map(lambda m: _run_one(workdir, m.name, test_files), survivors)
             for mutant, code in zip(survivors, outcomes, strict=True):
-                codes[mutant.name] = code
+                # One no test reached stays so until it has met every test.
+                unreached = code == 0 and mutant.exit_code == NO_TESTS
+                codes[mutant.name] = NO_TESTS if unreached else code
         meta_path.write_text(json.dumps(meta, indent=4), encoding="utf-8")
 
 
