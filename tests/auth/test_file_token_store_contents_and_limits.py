@@ -103,7 +103,7 @@ def test_a_larger_token_file_is_ignored_with_a_warning(
 
 @pytest.mark.parametrize("lock_timeout", [0, -1.0, float("nan")])
 def test_the_lock_timeout_must_be_positive(tmp_path: Path, lock_timeout: float) -> None:
-    with pytest.raises(ValueError, match="lock_timeout must be positive"):
+    with pytest.raises(ValueError, match=r"^lock_timeout must be positive$"):
         FileTokenStore(tmp_path / "tokens.json", lock_timeout=lock_timeout)
 
 
@@ -274,3 +274,35 @@ def test_a_directory_another_process_creates_meanwhile_is_no_error(
     monkeypatch.undo()
     assert FileTokenStore(path).load() == StoredTokens("a1", "r1", None, URL)
     assert (shared / "deeper").stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_token_path_that_never_ends_is_read_no_further_than_the_limit(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A named pipe whose writer sends one byte more than the limit and then
+    # stays open: a reader that wanted more would wait for ever.
+    path = tmp_path / "tokens.json"
+    os.mkfifo(path, 0o600)
+    release = threading.Event()
+
+    def writer() -> None:
+        with path.open("wb") as pipe:
+            pipe.write(b" " * (MAX_BYTES + 1))
+            pipe.flush()
+            release.wait(30)
+
+    feeding = threading.Thread(target=writer, daemon=True)
+    feeding.start()
+    loaded: list[StoredTokens | None] = []
+    reading = threading.Thread(
+        target=lambda: loaded.append(FileTokenStore(path).load()), daemon=True
+    )
+    with caplog.at_level(logging.WARNING, logger="nextschool"):
+        reading.start()
+        reading.join(20)
+    release.set()
+    feeding.join(5)
+    assert not reading.is_alive()
+    assert loaded == [None]
+    assert "too large" in caplog.text
