@@ -89,3 +89,23 @@ def test_a_store_holding_another_apis_tokens_is_not_adopted(
         assert first.tokens.access_token != issued.access_token
     assert "issued by another API URL" in caplog.text
     assert server.counters.refreshes == 1
+
+
+def test_a_token_due_for_renewal_is_renewed_even_when_the_store_holds_it_too(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    # Proactive renewal: nothing was refused, and the store holds the very
+    # token the client has; that is no newer token to adopt.
+    now = [1000.0]
+    with NextSchool(
+        server.url,
+        username=DEMO_USERNAME,
+        password=DEMO_PASSWORD,
+        token_store=FileTokenStore(tmp_path / "tokens.json"),
+        clock=lambda: now[0],
+    ) as client:
+        client.login()
+        now[0] += server.settings.access_token_ttl - 30  # inside the refresh margin
+        assert len(client.students(limit=1)) == 1
+    assert server.counters.refreshes == 1
+    assert server.counters.unauthenticated_responses == 0
