@@ -138,3 +138,25 @@ async def test_an_async_client_on_a_store_that_missed_its_writes_keeps_working(
             server.controls.revoke_access_tokens()
             assert len(await client.students(limit=1)) == 1
     assert server.counters.logins == 1
+
+
+def test_once_the_store_takes_writes_again_its_tokens_are_adopted_again(
+    server: LocalServer,
+) -> None:
+    store = FlakyStore()
+    with NextSchool(
+        server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD, token_store=store
+    ) as first:
+        first.login()
+        store.failing = {"save"}
+        first.refresh_token()  # the store missed this one
+        store.failing = set()
+        first.refresh_token()  # and has this one
+        with NextSchool(server.url, token_store=store) as second:
+            server.controls.revoke_access_tokens()
+            assert len(second.students(limit=1)) == 1  # renews and saves
+            assert len(first.students(limit=1)) == 1  # adopts it
+            assert first.tokens is not None
+            assert second.tokens is not None
+            assert first.tokens.access_token == second.tokens.access_token
+    assert server.counters.refreshes == 3
