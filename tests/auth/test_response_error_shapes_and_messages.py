@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 
+import pydantic
 import pytest
 
 from nextschool import (
     AuthenticationError,
     GraphQLError,
+    HTTPStatusError,
     InvalidCredentialsError,
     InvalidResponseError,
 )
@@ -79,3 +81,44 @@ def test_a_server_message_is_cut_to_the_limit_with_an_ellipsis(length: int, show
     message = str(caught.value)
     assert len(message) == shown
     assert message == (text if length <= MAX_MESSAGE_CHARS else "x" * (shown - 1) + "…")
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error", "message"),
+    [
+        (503, {"data": None}, HTTPStatusError, "HTTP 503 from the NextSchool API"),
+        (200, {"result": 1}, InvalidResponseError, "Response is not a GraphQL result"),
+        (200, {"errors": []}, InvalidResponseError, "Response has no data and no errors"),
+        (200, {"data": {"x": "a"}, "errors": None}, InvalidResponseError, "does not match"),
+    ],
+)
+def test_every_error_names_the_operation_and_status(
+    status: int, body: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error) as caught:
+        parse_response(
+            operation="Students",
+            status_code=status,
+            headers={},
+            content=json.dumps(body).encode(),
+            model=Answer,
+        )
+    assert message in str(caught.value)
+    assert getattr(caught.value, "status_code", None) == status
+    assert getattr(caught.value, "operation", None) == "Students"
+
+
+class Answer(pydantic.BaseModel):
+    x: int
+
+
+@pytest.mark.parametrize("model", [None, Answer])
+def test_a_result_keeps_its_status(model: type[pydantic.BaseModel] | None) -> None:
+    result = parse_response(
+        operation="Students",
+        status_code=203,
+        headers={},
+        content=b'{"data": {"x": 1}, "errors": null}',
+        model=model,
+    )
+    assert result.status_code == 203
