@@ -34,6 +34,9 @@ class SharedSession:
         self.unread = True
         self._down = False
         self._down_lock = threading.Lock()
+        # A shared store that missed our last write holds tokens older than
+        # ours: they must not be adopted as another process's newer ones.
+        self._store_behind = False
         renew_locks_after_fork(self)
 
     def _after_fork(self) -> None:
@@ -66,11 +69,13 @@ class SharedSession:
             self.store.save(tokens)
         except Exception as exc:
             if self.shared:
+                self._store_behind = True
                 self.unavailable(exc, "write to")
             else:
                 # The session itself is fine; losing persistence must not fail the call.
                 logger.exception("Could not save tokens to %r", self.store)
             return
+        self._store_behind = False
         self.available()
 
     def adopt_newer(self, tokens: TokenManager, rejected: TokenSet | None) -> bool:
@@ -85,7 +90,7 @@ class SharedSession:
         self, tokens: TokenManager, latest: StoredTokens | None, rejected: TokenSet | None
     ) -> bool:
         """`adopt_newer` with the store already read (the async client reads in a thread)."""
-        if latest is None or not latest.access_token:
+        if latest is None or not latest.access_token or self._store_behind:
             return False
         current = tokens.current
         if current is not None and latest.access_token == current.access_token:

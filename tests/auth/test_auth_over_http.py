@@ -431,18 +431,20 @@ def test_threads_share_the_error_of_a_failed_refresh(
 
 
 async def test_timeout_applies_to_a_client_passed_in(server: LocalServer) -> None:
+    # Tokens issued up front: a login under the 0.2 s timeout could time out
+    # on a loaded machine; only the held request must.
+    issued = server.issue_tokens()
     async with (
         httpx.AsyncClient(timeout=30) as http,
         AsyncNextSchool(
             server.url,
-            username=DEMO_USERNAME,
-            password=DEMO_PASSWORD,
+            access_token=issued.access_token,
+            refresh_token=issued.refresh_token,
             http_client=http,
             timeout=0.2,
             max_retries=0,
         ) as client,
     ):
-        await client.login()
         held = server.controls.hold_next(1, operation="Students")
         with pytest.raises(APITimeoutError):
             await client.students(limit=1)
