@@ -129,6 +129,7 @@ class AsyncBaseClient(ClientCore):
             http_client or httpx.AsyncClient(**self._http_settings)
         )
         self._closes_pool = self._owns_http_client
+        self._track_for_fork()
 
     @property
     def _http(self) -> httpx.AsyncClient:

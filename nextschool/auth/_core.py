@@ -103,6 +103,15 @@ class ClientCore:
         """In a forked child: a connection pool and locks of its own; tokens stay."""
         raise NotImplementedError
 
+    def _track_for_fork(self) -> None:
+        """Renew this client's connections in forked children from now on.
+
+        Called once construction has finished: a client whose constructor
+        raised has no connections to renew, though a kept traceback may keep
+        it alive.
+        """
+        _live_clients.add(self)
+
     def _renew_after_fork(self, connections: Connections[Any, Any]) -> None:
         """`_after_fork` for a client whose pool and lock are `connections`."""
         if not connections.first_in_child():
@@ -146,7 +155,6 @@ class ClientCore:
             conceal(refresh_token),
         )
         self.url = _resolve_url(url)
-        _live_clients.add(self)
         # A password in the URL's userinfo is shown masked, and saved tokens
         # name the API by its URL without userinfo.
         self._shown_url = mask_userinfo(self.url)
@@ -264,7 +272,7 @@ class ClientCore:
         derived._call_defaults = merge_options(self._call_defaults, settings)
         derived._last_longest_wait = None
         derived._closes_pool = False  # the pool stays the original's
-        _live_clients.add(derived)
+        derived._track_for_fork()
         return derived
 
     # -- requests ----------------------------------------------------------

@@ -108,6 +108,7 @@ class BaseClient(ClientCore):
             http_client or httpx.Client(**self._http_settings), threading.Lock()
         )
         self._closes_pool = self._owns_http_client
+        self._track_for_fork()
 
     @property
     def _http(self) -> httpx.Client:

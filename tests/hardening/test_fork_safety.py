@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -135,3 +137,33 @@ def _ignore_errors(call: Callable[[], object]) -> None:
     # The proxy is stopped under this call on purpose.
     with contextlib.suppress(Exception):
         call()
+
+
+_FAILED_CONSTRUCTION = """
+import os, sys
+from nextschool import {client_class}, ConfigurationError, NextSchool
+try:
+    {client_class}(sys.argv[1], username="demo", password="demo", max_retries=-1)
+except ConfigurationError as error:
+    kept = error  # its traceback keeps the half-built client alive
+with NextSchool(sys.argv[1], username="demo", password="demo") as working:
+    working.login()
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if len(working.students(limit=1)) == 1 else 1)
+    _, status = os.waitpid(pid, 0)
+    sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+@pytest.mark.parametrize("client_class", ["NextSchool", "AsyncNextSchool"])
+def test_a_client_whose_construction_failed_is_left_out_of_fork_handling(
+    server: LocalServer, client_class: str
+) -> None:
+    # A fresh interpreter: what an at-fork hook raises is printed to its stderr.
+    program = _FAILED_CONSTRUCTION.format(client_class=client_class)
+    done = subprocess.run(
+        [sys.executable, "-c", program, server.url], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Exception ignored" not in done.stderr and "Error" not in done.stderr, done.stderr
