@@ -21,15 +21,7 @@ from nextschool.testing import (
     DEMO_PASSWORD,
     DEMO_USERNAME,
     LocalServer,
-    ServerSettings,
-    run_local_server,
 )
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with run_local_server(ServerSettings(rate_limits=False)) as running:
-        yield running
 
 
 class FlakyStore:

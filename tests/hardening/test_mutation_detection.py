@@ -7,8 +7,6 @@ three times on HTTP 502: a write the server may already have made, repeated.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
@@ -18,8 +16,6 @@ from nextschool.testing import (
     DEMO_PASSWORD,
     DEMO_USERNAME,
     LocalServer,
-    ServerSettings,
-    run_local_server,
 )
 
 LOGOUT = "mutation Logout($refreshToken: String!) { logout(refreshToken: $refreshToken) }"
@@ -73,12 +69,6 @@ def test_the_operation_is_picked_by_name_when_there_are_several() -> None:
 def test_several_operations_and_no_name_count_as_a_mutation() -> None:
     # The server refuses such a request; not re-sending is the safe side.
     assert is_mutation("query A { a }\nmutation B { b }", None)
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with run_local_server(ServerSettings(rate_limits=False)) as running:
-        yield running
 
 
 @pytest.mark.parametrize(

@@ -27,8 +27,6 @@ from nextschool.testing import (
     DEMO_PASSWORD,
     DEMO_USERNAME,
     LocalServer,
-    ServerSettings,
-    run_local_server,
 )
 
 PASSWORD = "Redirect-Passw0rd-8e4d"
@@ -159,12 +157,6 @@ def test_a_redirect_is_not_retried_even_for_a_query(target: LoopbackServer) -> N
     ):
         client.students(limit=1)
     assert len(source.received) == 1
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with run_local_server(ServerSettings(rate_limits=False)) as running:
-        yield running
 
 
 def test_the_local_server_over_plain_http_on_loopback_works_without_a_warning(

@@ -30,17 +30,9 @@ from nextschool.testing import (
     DEMO_PASSWORD,
     DEMO_USERNAME,
     LocalServer,
-    ServerSettings,
-    run_local_server,
 )
 
 MiB = 1024 * 1024
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with run_local_server(ServerSettings(rate_limits=False)) as running:
-        yield running
 
 
 def test_the_default_cap_is_64_mib_and_bad_values_are_refused() -> None:

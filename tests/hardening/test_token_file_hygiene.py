@@ -6,14 +6,13 @@ import json
 import logging
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from nextschool import FileTokenStore, NextSchool
 from nextschool.auth import StoredTokens
-from nextschool.testing import LocalServer, ServerSettings, run_local_server
+from nextschool.testing import LocalServer
 
 API_URL = "http://127.0.0.1:9/"
 TOKENS = {
@@ -31,12 +30,6 @@ def _write(path: Path, content: dict[str, object], mode: int = 0o600) -> None:
 
 def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with run_local_server(ServerSettings(rate_limits=False)) as running:
-        yield running
 
 
 def test_a_symlink_at_the_token_path_is_not_followed(

@@ -30,8 +30,6 @@ from nextschool.testing import (
     DEMO_PASSWORD,
     DEMO_USERNAME,
     LocalServer,
-    ServerSettings,
-    run_local_server,
 )
 
 URL_PASSWORD = "Url-Passw0rd-51c3"
@@ -39,12 +37,6 @@ URL_PASSWORD = "Url-Passw0rd-51c3"
 
 def with_userinfo(url: str) -> str:
     return url.replace("://", f"://gateway:{URL_PASSWORD}@", 1)
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with run_local_server(ServerSettings(rate_limits=False)) as running:
-        yield running
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ attempt, so a call that fails once reaches the server exactly twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 
@@ -18,15 +17,7 @@ from nextschool.testing import (
     DEMO_PASSWORD,
     DEMO_USERNAME,
     LocalServer,
-    ServerSettings,
-    run_local_server,
 )
-
-
-@pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with run_local_server(ServerSettings(rate_limits=False)) as running:
-        yield running
 
 
 def wait_reasons(caplog: pytest.LogCaptureFixture) -> list[str]:

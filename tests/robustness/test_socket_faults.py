@@ -44,12 +44,6 @@ ANSWER_TIMEOUT = 10.0
 
 
 @pytest.fixture
-def server() -> Iterator[LocalServer]:
-    with run_local_server(ServerSettings(rate_limits=False)) as running:
-        yield running
-
-
-@pytest.fixture
 def raw_server() -> Iterator[RawServer]:
     with run_raw_server() as running:
         yield running
