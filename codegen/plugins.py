@@ -65,6 +65,8 @@ CLIENT_OWN_MODULES = frozenset(
     }
 )
 SHARED_MODELS_PACKAGE = "models"
+# The pydantic base class ariadne-codegen copies into every package.
+PYDANTIC_BASE_MODEL = "BaseModel"
 # Written by ExtractOperationsPlugin itself, so not in the list of generated files.
 OPERATIONS_MODULE = "operations.py"
 
@@ -88,11 +90,38 @@ class SharedModelsPlugin(Plugin):
                 node.level = 2
         return module
 
+    def copy_code(self, copied_code: str) -> str:
+        # The client package's copy of base_model.py is only there for UNSET;
+        # its pydantic BaseModel is not the base of the shared models, and
+        # defining it would load pydantic's field machinery at import.
+        tree = ast.parse(copied_code)
+        unused = [
+            node
+            for node in tree.body
+            if (isinstance(node, ast.ClassDef) and node.name == PYDANTIC_BASE_MODEL)
+            or (isinstance(node, ast.ImportFrom) and node.module == "pydantic")
+        ]
+        if not any(isinstance(node, ast.ClassDef) for node in unused):
+            return copied_code
+        lines = copied_code.splitlines(keepends=True)
+        for node in sorted(unused, key=lambda node: node.lineno, reverse=True):
+            assert node.end_lineno is not None
+            del lines[node.lineno - 1 : node.end_lineno]
+        return "".join(lines)
+
     def generate_init_module(self, module: ast.Module) -> ast.Module:
         module.body = [
             node
             for node in module.body
             if not (isinstance(node, ast.ImportFrom) and _is_result_model_import(node))
+        ]
+        for node in module.body:
+            if isinstance(node, ast.ImportFrom):
+                node.names = [alias for alias in node.names if alias.name != PYDANTIC_BASE_MODEL]
+        module.body = [
+            node
+            for node in module.body
+            if not (isinstance(node, ast.ImportFrom) and not node.names)
         ]
         kept_names = {
             alias.name
@@ -386,3 +415,135 @@ class RequestOptionsPlugin(Plugin):
             ),
         ]
         return module
+
+
+# What the models package's `__init__` runs instead of importing every module:
+# a table of where each name lives, and PEP 562 hooks that import a module the
+# first time one of its names is asked for.
+LAZY_PACKAGE_HOOKS = """
+def __getattr__(name: str) -> object:
+    module_name = _MODULE_OF.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{module_name}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+"""
+
+
+class LazyModelsPackagePlugin(Plugin):
+    """Load each module of the models package when one of its names is first used.
+
+    Defining a pydantic model costs even with `defer_model_build` (its fields
+    are collected, and the first model loads most of pydantic), so importing
+    every result model with the package made up most of what `import
+    nextschool` cost beyond httpx and pydantic. With this plugin the package's
+    `__init__` only maps names to modules: a program loads the models of the
+    operations it calls, when it first calls them. Type checkers read the same
+    imports as before, under `TYPE_CHECKING`.
+    """
+
+    def generate_init_module(self, module: ast.Module) -> ast.Module:
+        imports = [
+            node for node in module.body if isinstance(node, ast.ImportFrom) and node.level == 1
+        ]
+        module_of = {
+            alias.asname or alias.name: node.module for node in imports for alias in node.names
+        }
+        rest = [node for node in module.body if node not in imports]
+        module.body = [
+            ast.ImportFrom(module="importlib", names=[ast.alias(name="import_module")], level=0),
+            ast.ImportFrom(module="typing", names=[ast.alias(name="TYPE_CHECKING")], level=0),
+            ast.If(test=ast.Name(id="TYPE_CHECKING", ctx=ast.Load()), body=imports, orelse=[]),
+            ast.parse(f"_MODULE_OF: dict[str, str] = {module_of!r}").body[0],
+            *rest,
+            *ast.parse(LAZY_PACKAGE_HOOKS).body,
+        ]
+        return module
+
+
+class LazyModelReferencesPlugin(Plugin):
+    """Make a client module reach its result models through the lazy models package.
+
+    Used after SharedModelsPlugin, which points the client's imports at
+    `generated_client.models`. Importing a client then loads no model: its
+    methods look each model up on the package when they run (one attribute
+    lookup per call), and the models' imports are kept for type checkers only,
+    with annotations left unevaluated.
+    """
+
+    def generate_client_module(self, module: ast.Module) -> ast.Module:
+        model_imports = [
+            node
+            for node in module.body
+            if isinstance(node, ast.ImportFrom)
+            and node.level == 2
+            and node.module is not None
+            and node.module.startswith(f"{SHARED_MODELS_PACKAGE}.")
+            and node.module != f"{SHARED_MODELS_PACKAGE}.{OPERATIONS_MODULE[: -len('.py')]}"
+        ]
+        names = {alias.asname or alias.name for node in model_imports for alias in node.names}
+        body = [node for node in module.body if node not in model_imports]
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                _ModelReferences(names).visit(node)
+        imports_end = next(
+            (
+                index
+                for index, node in enumerate(body)
+                if not isinstance(node, ast.Import | ast.ImportFrom)
+            ),
+            len(body),
+        )
+        type_checking = (
+            [
+                ast.If(
+                    test=ast.Name(id="TYPE_CHECKING", ctx=ast.Load()), body=model_imports, orelse=[]
+                )
+            ]
+            if model_imports
+            else []
+        )
+        module.body = [
+            ast.ImportFrom(module="__future__", names=[ast.alias(name="annotations")], level=0),
+            ast.ImportFrom(module="typing", names=[ast.alias(name="TYPE_CHECKING")], level=0),
+            ast.ImportFrom(module=None, names=[ast.alias(name=SHARED_MODELS_PACKAGE)], level=2),
+            *body[:imports_end],
+            *type_checking,
+            *body[imports_end:],
+        ]
+        return module
+
+
+class _ModelReferences(ast.NodeTransformer):
+    """`Students` -> `models.Students` in code that runs; annotations stay as they are."""
+
+    def __init__(self, names: set[str]) -> None:
+        self.names = names
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
+        node.body = [self.visit(statement) for statement in node.body]
+        return node
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> ast.AsyncFunctionDef:
+        node.body = [self.visit(statement) for statement in node.body]
+        return node
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AnnAssign:
+        if node.value is not None:
+            node.value = self.visit(node.value)
+        return node
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        # ariadne-codegen builds its names without a context: a missing one is a load.
+        if node.id in self.names and not isinstance(getattr(node, "ctx", None), ast.Store):
+            return ast.Attribute(
+                value=ast.Name(id=SHARED_MODELS_PACKAGE, ctx=ast.Load()),
+                attr=node.id,
+                ctx=ast.Load(),
+            )
+        return node

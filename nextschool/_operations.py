@@ -2,7 +2,8 @@
 
 Keyed by the exact query document so that a hand-written query sent through
 `execute()` under the same operation name is never validated against a
-generated model.
+generated model. A model is looked up, and its module imported, the first time
+its operation is sent: a program loads only the models it uses.
 """
 
 from __future__ import annotations
@@ -19,15 +20,31 @@ from .generated_client.models import operations
 _OPERATION_NAME = re.compile(r"^\s*(?:query|mutation)\s+(\w+)")
 
 
-def _result_models() -> dict[str, type[pydantic.BaseModel]]:
-    table: dict[str, type[pydantic.BaseModel]] = {}
+def _operation_names() -> dict[str, str]:
+    table: dict[str, str] = {}
     for constant in operations.__all__:
         query = getattr(operations, constant)
         match = _OPERATION_NAME.match(query)
-        model = getattr(models, match.group(1), None) if match else None
-        if isinstance(model, type) and issubclass(model, pydantic.BaseModel):
-            table[query] = model
+        if match:
+            table[query] = match.group(1)
     return table
 
 
-RESULT_MODELS = _result_models()
+_OPERATION_OF = _operation_names()
+_RESULT_MODELS: dict[str, type[pydantic.BaseModel] | None] = {}
+
+
+def result_model(query: str) -> type[pydantic.BaseModel] | None:
+    """The result model of the generated operation whose document is `query`, if any."""
+    try:
+        return _RESULT_MODELS[query]
+    except KeyError:
+        pass
+    name = _OPERATION_OF.get(query)
+    if name is None:
+        # Not cached: callers may send any number of distinct documents.
+        return None
+    model = getattr(models, name, None)
+    found = model if isinstance(model, type) and issubclass(model, pydantic.BaseModel) else None
+    _RESULT_MODELS[query] = found
+    return found

@@ -7,7 +7,7 @@ import contextlib
 import inspect
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import httpx
 from typing_extensions import Self
@@ -26,13 +26,7 @@ from .._masking import conceal
 from .._ratelimit import RateLimiter
 from .._raw import RAW_CAPTURE, RawCapture, RawResponse
 from .._response import GraphQLResult
-from ..generated_client.models import (
-    Login,
-    LoginLogin,
-    Logout,
-    RefreshToken,
-    RefreshTokenRefreshToken,
-)
+from ..generated_client import models
 from ..generated_client.models.operations import LOGIN_GQL, LOGOUT_GQL, REFRESH_TOKEN_GQL
 from ._core import (
     ClientCore,
@@ -48,6 +42,9 @@ from ._http import check_max_response_bytes, send_async
 from ._shared import hold_in_thread
 from ._store import MemoryTokenStore, TokenStore
 from ._tokens import Clock, LogIn, RefreshAccessToken, StoredTokens, TokenSet
+
+if TYPE_CHECKING:
+    from ..generated_client.models import LoginLogin, RefreshTokenRefreshToken
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -516,14 +513,14 @@ class AsyncBaseClient(ClientCore):
     async def _login_request(self, username: str, password: str, **kwargs: Any) -> LoginLogin:
         variables: dict[str, object] = {"username": username, "password": password}
         result = await self.execute(LOGIN_GQL, "Login", variables, **kwargs)
-        return Login.model_validate(self.get_data(result)).login
+        return models.Login.model_validate(self.get_data(result)).login
 
     async def _refresh_request(self, refresh_token: str, **kwargs: Any) -> RefreshTokenRefreshToken:
         variables: dict[str, object] = {"refreshToken": refresh_token}
         result = await self.execute(REFRESH_TOKEN_GQL, "RefreshToken", variables, **kwargs)
-        return RefreshToken.model_validate(self.get_data(result)).refresh_token
+        return models.RefreshToken.model_validate(self.get_data(result)).refresh_token
 
     async def _logout_request(self, refresh_token: str, **kwargs: Any) -> bool | None:
         variables: dict[str, object] = {"refreshToken": refresh_token}
         result = await self.execute(LOGOUT_GQL, "Logout", variables, **kwargs)
-        return Logout.model_validate(self.get_data(result)).logout
+        return models.Logout.model_validate(self.get_data(result)).logout

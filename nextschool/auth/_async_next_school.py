@@ -8,7 +8,7 @@ ariadne-codegen plugin that `nextschool generate` runs for your operations
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from typing_extensions import Unpack
 
@@ -20,12 +20,14 @@ from .._paging import (
     check_page_size,
 )
 from ..generated_client.async_client import GeneratedAsyncClient
-from ..generated_client.models import (
-    AdviserScreensAdviserScreens,
-    StudentsStudents,
-    TeachersTeachers,
-    VisitStudentsVisitStudents,
-)
+
+if TYPE_CHECKING:
+    from ..generated_client.models import (
+        AdviserScreensAdviserScreens,
+        StudentsStudents,
+        TeachersTeachers,
+        VisitStudentsVisitStudents,
+    )
 
 RowT = TypeVar("RowT")
 

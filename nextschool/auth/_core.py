@@ -10,7 +10,7 @@ import time
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -31,7 +31,7 @@ from .._exceptions import APIConnectionError, APIError, APITimeoutError, Configu
 from .._logging import PinnedSecrets, logger
 from .._masking import SecretBytes, conceal, mask_userinfo, strip_userinfo, url_password
 from .._operation_type import is_mutation
-from .._operations import RESULT_MODELS
+from .._operations import result_model
 from .._options import CLIENT_OPTIONS, PER_CALL_OPTIONS, ClientOptions, merge_options
 from .._ratelimit import RateLimiter, pause_from_headers
 from .._raw import RAW_CAPTURE, RawCapture, describe_error
@@ -39,11 +39,14 @@ from .._request_id import REQUEST_ID_HEADER, callers_request_id, new_request_id
 from .._response import GraphQLResult, parse_response
 from .._urls import warn_if_plain_http
 from .._version import __version__
-from ..generated_client.models import RefreshTokenRefreshToken
+from ..generated_client import models
 from ._flow import RetryPolicy
 from ._shared import SharedSession
 from ._store import MemoryTokenStore, TokenStore
 from ._tokens import Clock, Credentials, StoredTokens, TokenManager, TokenSet
+
+if TYPE_CHECKING:
+    from ..generated_client.models import RefreshTokenRefreshToken
 
 # Login and refresh draw from the limiter's login budget.
 LOGIN_BUDGET_OPERATIONS = frozenset({"Login", "RefreshToken"})
@@ -309,7 +312,7 @@ class ClientCore:
         return PreparedRequest(
             operation=operation_name,
             body=pydantic_core.to_json(payload, by_alias=True),
-            model=RESULT_MODELS.get(query),
+            model=result_model(query),
             authenticated=operation_name not in AUTH_OPERATIONS,
             is_mutation=is_mutation(query, operation_name),
             http_options=http_options,
@@ -503,7 +506,7 @@ class ClientCore:
 
     def _refresh_payload(self, tokens: TokenSet) -> RefreshTokenRefreshToken:
         remaining = 0.0 if tokens.expires_at is None else tokens.expires_at - self._tokens.now()
-        return RefreshTokenRefreshToken.model_validate(
+        return models.RefreshTokenRefreshToken.model_validate(
             {"accessToken": tokens.access_token, "expiresIn": max(0, int(remaining))}
         )
 

@@ -8,7 +8,7 @@ ariadne-codegen plugin that `nextschool generate` runs for your operations
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from typing_extensions import Unpack
 
@@ -19,13 +19,15 @@ from .._paging import (
     TeacherFilters,
     check_page_size,
 )
-from ..generated_client.models import (
-    AdviserScreensAdviserScreens,
-    StudentsStudents,
-    TeachersTeachers,
-    VisitStudentsVisitStudents,
-)
 from ..generated_client.sync_client import GeneratedSyncClient
+
+if TYPE_CHECKING:
+    from ..generated_client.models import (
+        AdviserScreensAdviserScreens,
+        StudentsStudents,
+        TeachersTeachers,
+        VisitStudentsVisitStudents,
+    )
 
 RowT = TypeVar("RowT")
 

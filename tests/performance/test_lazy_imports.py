@@ -137,3 +137,49 @@ assert RedisRateLimiter.__module__ == "nextschool._redis"
         [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=False
     )
     assert completed.returncode == 0, completed.stderr
+
+
+LOADED_MODELS = """
+import json, sys
+prefix = "nextschool.generated_client.models."
+print(json.dumps({
+    "models": sorted(name[len(prefix):] for name in sys.modules if name.startswith(prefix)),
+    "pydantic_fields": "pydantic.fields" in sys.modules,
+}))
+"""
+
+
+def _models_loaded_after(program: str) -> dict[str, object]:
+    completed = subprocess.run(
+        [sys.executable, "-c", program + LOADED_MODELS],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    loaded: dict[str, object] = json.loads(completed.stdout.splitlines()[-1])
+    return loaded
+
+
+def test_importing_the_client_defines_no_pydantic_model() -> None:
+    # Defining the first pydantic model loads pydantic's field machinery
+    # (pydantic.fields, pydantic.types, annotated_types): most of what the
+    # import used to cost beyond httpx and pydantic.
+    loaded = _models_loaded_after("from nextschool import NextSchool\n")
+    assert loaded == {"models": ["operations"], "pydantic_fields": False}
+
+
+def test_a_call_loads_the_models_of_its_own_operations_only(server: LocalServer) -> None:
+    program = f"""
+from nextschool import NextSchool
+with NextSchool({server.url!r}, username={DEMO_USERNAME!r}, password={DEMO_PASSWORD!r}) as client:
+    assert [type(row).__name__ for row in client.students(limit=2)] == ["StudentFields"] * 2
+"""
+    loaded = _models_loaded_after(program)
+    assert loaded["pydantic_fields"] is True
+    models = loaded["models"]
+    assert isinstance(models, list)
+    assert {"students", "login", "fragments", "base_model"} <= set(models)
+    # Neither another query's models nor the refresh's (the token stayed fresh).
+    assert not {"teachers", "visit_students", "sdq_template", "refresh_token"} & set(models)
