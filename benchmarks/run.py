@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         "--strict", action="store_true", help="exit with status 1 if any target is missed"
     )
     parser.add_argument(
-        "--only", metavar="1,5,...", help="run only these row groups (default: all seven)"
+        "--only", metavar="1,5,...", help="run only these row groups (default: all nine)"
     )
     args = parser.parse_args(argv)
     missing = _missing()
@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         export_memory,
         fleet,
         import_time,
+        instructions,
         overhead,
         parsing,
         refresh_storm,
@@ -91,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
             ("6 import time", lambda: import_time.run(quick=args.quick)),
             ("7 export memory", lambda: export_memory.run(quick=args.quick)),
             ("8 fleet: naive, file, Redis", lambda: fleet.run(quick=args.quick)),
+            ("9 instruction counts", lambda: instructions.run(quick=args.quick)),
         ]
         if args.only:
             wanted = set(args.only.split(","))
