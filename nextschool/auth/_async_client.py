@@ -379,7 +379,7 @@ class AsyncBaseClient(ClientCore):
         try:
             response, content = await send_async(
                 self._http,
-                self.url,
+                self._request_url,
                 request.body,
                 headers,
                 options,

@@ -98,6 +98,7 @@ class ClientCore:
     """What AsyncBaseClient and BaseClient share; generated clients derive from those."""
 
     url: str
+    _request_url: httpx.URL
     _unset: object
     _last_longest_wait: tuple[httpx.Timeout, float] | None
     # Only the client that opened its pool closes it, not those derived from it.
@@ -163,6 +164,8 @@ class ClientCore:
         # name the API by its URL without userinfo.
         self._shown_url = mask_userinfo(self.url)
         self._api_url = strip_userinfo(self.url)
+        # Parsed once: httpx parses a str URL again for every request it builds.
+        self._request_url = httpx.URL(self.url)
         warn_if_plain_http(self.url, self._shown_url, stacklevel=3)
         username, password = _resolve_credentials(username, password)
         password = conceal(password)

@@ -32,7 +32,7 @@ def check_max_response_bytes(value: object) -> int:
 
 def send(
     http: httpx.Client,
-    url: str,
+    url: httpx.URL,
     body: bytes,
     headers: Mapping[str, str],
     options: Mapping[str, Any],
@@ -70,7 +70,7 @@ def send(
 
 async def send_async(
     http: httpx.AsyncClient,
-    url: str,
+    url: httpx.URL,
     body: bytes,
     headers: Mapping[str, str],
     options: Mapping[str, Any],

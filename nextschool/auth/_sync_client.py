@@ -312,7 +312,7 @@ class BaseClient(ClientCore):
         try:
             response, content = send(
                 self._http,
-                self.url,
+                self._request_url,
                 request.body,
                 headers,
                 options,
