@@ -27,7 +27,6 @@ REPO = Path(__file__).resolve().parent.parent
 _INSTRUCTIONS = re.compile(r"I\s+refs:\s+([\d,]+)")
 TARGET_RAW = 1.05
 TARGET_FLOOR = 1.02
-TARGET_LOADS = 1.25
 # (kind, rows, fewer calls, more calls)
 _FULL = [
     *(
@@ -149,10 +148,12 @@ def run(*, quick: bool) -> list[Row]:
             "Parse 10,000 students (instructions per parse)",
             _millions(counts["parse:sdk", parsed]),
             (
+                # No verdict: row 5a's target is on time, which the larger
+                # result's memory traffic decides, and instructions leave out.
                 _comparison(
                     f"json.loads to dicts: {_millions(counts['parse:loads', parsed])}",
                     ratio("parse:sdk", "parse:loads", parsed),
-                    TARGET_LOADS,
+                    None,
                 ),
                 _comparison(
                     f"pydantic floor: {_millions(counts['parse:floor', parsed])}",
