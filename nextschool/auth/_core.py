@@ -704,7 +704,8 @@ def new_http_client(cls: type[HTTPClientT], settings: dict[str, Any]) -> HTTPCli
     # HTTP/1.1 connections persist unless a side sends `close` (and HTTP/2
     # forbids the header), so httpx's `Connection: keep-alive` changes nothing
     # but the cost of every request: httpx handles headers one list scan at a
-    # time, and this one header cost about 1.6% of a 20-row call.
+    # time, and this one header cost about 27,000 instructions (1.6%) of a
+    # 20-row call.
     del client.headers["Connection"]
     return client
 
