@@ -43,10 +43,9 @@ async def test_a_caller_cancelled_while_waiting_for_the_lock_leaves_it_free(
     )
     async with client:
         before = _lock_attempts(store)
-        if call == "login":
-            waiting = asyncio.ensure_future(client.login())
-        else:
-            waiting = asyncio.ensure_future(client.students(limit=1))
+        waiting = asyncio.ensure_future(
+            client.login() if call == "login" else client.students(limit=1)
+        )
         # Its worker thread is trying for the lock, again and again.
         await _until(lambda: _lock_attempts(store) >= before + 2)
         waiting.cancel()
