@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -19,7 +20,9 @@ from nextschool import (
     ConfigurationError,
     FileTokenStore,
     NextSchool,
+    StoredTokens,
 )
+from nextschool._logging import redact
 from nextschool.testing import DEMO_PASSWORD, DEMO_USERNAME, LocalServer
 from nextschool.testing.pytest_plugin import ServerFactory
 
@@ -210,3 +213,25 @@ def test_refresh_token_reports_the_lifetime_left_in_whole_seconds_rounded_down(
         refreshed = client.refresh_token()
     assert refreshed.access_token
     assert refreshed.expires_in == 0
+
+
+# -- secrets ------------------------------------------------------------------
+
+
+def test_tokens_passed_in_are_masked_in_logs_while_the_client_lives(server: LocalServer) -> None:
+    issued = server.issue_tokens()  # the refresh token is opaque: no pattern would catch it
+    with NextSchool(
+        server.url, access_token=issued.access_token, refresh_token=issued.refresh_token
+    ):
+        assert redact(f"refresh={issued.refresh_token}") == "refresh=[redacted]"
+
+
+def test_tokens_restored_from_a_store_are_masked_in_logs(
+    server: LocalServer, tmp_path: Path
+) -> None:
+    issued = server.issue_tokens()
+    store = FileTokenStore(tmp_path / "tokens.json")
+    store.save(StoredTokens(issued.access_token, issued.refresh_token, None, server.url))
+    with NextSchool(server.url, token_store=store) as client:
+        assert client.is_authenticated
+        assert redact(f"refresh={issued.refresh_token}") == "refresh=[redacted]"
