@@ -81,6 +81,26 @@ def test_a_refresh_token_alone_is_refreshed_before_anything_is_sent(server: Loca
     assert counters.requests_by_operation["Students"] == 1
 
 
+def test_an_access_token_alone_is_sent_as_it_is(server: LocalServer) -> None:
+    issued = server.issue_tokens()
+    with NextSchool(server.url, access_token=issued.access_token) as client:
+        assert len(client.students(limit=1)) == 1
+    counters = server.counters
+    assert (counters.refreshes, counters.logins, counters.unauthenticated_responses) == (0, 0, 0)
+
+
+def test_a_refused_access_token_passed_in_is_renewed_with_the_refresh_token_passed_in(
+    server: LocalServer,
+) -> None:
+    issued = server.issue_tokens()
+    with NextSchool(
+        server.url, access_token=issued.access_token, refresh_token=issued.refresh_token
+    ) as client:
+        server.controls.revoke_access_tokens()
+        assert len(client.students(limit=1)) == 1
+    assert (server.counters.refreshes, server.counters.logins) == (1, 0)
+
+
 @pytest.mark.parametrize(("username", "password"), [("", DEMO_PASSWORD), (DEMO_USERNAME, "")])
 def test_an_empty_username_or_password_is_no_credentials(
     server: LocalServer, username: str, password: str
