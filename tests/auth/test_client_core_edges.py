@@ -129,6 +129,15 @@ async def test_a_closed_client_says_what_closed_it_and_what_to_do(
     )
 
 
+def test_get_data_takes_only_what_execute_returned(server: LocalServer) -> None:
+    with demo(server) as client:
+        result = client.execute("{ students(limit: 1) { id } }")
+        assert client.get_data(result) == result.data
+        with pytest.raises(TypeError) as caught:
+            client.get_data({"data": result.data})
+    assert str(caught.value) == "execute() of a NextSchool client returns GraphQLResult"
+
+
 # -- transport errors ---------------------------------------------------------
 
 

@@ -9,9 +9,10 @@ import json
 
 import httpx
 import pytest
+from pydantic import BaseModel, Field
 from testkit.recording_proxy import ReceivedRequest, recording_proxy
 
-from nextschool import AsyncNextSchool, NextSchool, __version__
+from nextschool import APIError, AsyncNextSchool, NextSchool, __version__
 from nextschool.testing import DEMO_PASSWORD, DEMO_USERNAME, LocalServer
 
 
@@ -107,3 +108,19 @@ def test_per_call_headers_reach_the_server_over_the_clients_defaults(server: Loc
     assert "x-team" not in plain.headers
     for request in (login, defaults, own, plain):
         _assert_json_request(request)
+
+
+def test_pydantic_models_among_the_variables_are_sent_by_their_aliases(
+    server: LocalServer,
+) -> None:
+    class Page(BaseModel):
+        page_size: int = Field(alias="pageSize")
+
+    query = "query Sized($page: Page) { students(limit: 1) { id } }"
+    with recording_proxy(server.url) as proxy:
+        with NextSchool(proxy.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
+            client.login()
+            with pytest.raises(APIError):  # the schema has no such type: refused
+                client.execute(query, "Sized", {"page": Page(pageSize=5)})
+        sent = proxy.received[-1]
+    assert json.loads(sent.body)["variables"] == {"page": {"pageSize": 5}}
