@@ -4,6 +4,8 @@ renewals made outside a call, and timeouts capped by a call's deadline."""
 
 from __future__ import annotations
 
+import gc
+import secrets
 import socket
 import threading
 from pathlib import Path
@@ -22,7 +24,7 @@ from nextschool import (
     NextSchool,
     StoredTokens,
 )
-from nextschool._logging import redact
+from nextschool._logging import pinned_secret_count, redact
 from nextschool.testing import DEMO_PASSWORD, DEMO_USERNAME, LocalServer
 from nextschool.testing.pytest_plugin import ServerFactory
 
@@ -244,3 +246,19 @@ def test_tokens_restored_from_a_store_are_masked_in_logs(
     with NextSchool(server.url, token_store=store) as client:
         assert client.is_authenticated
         assert redact(f"refresh={issued.refresh_token}") == "refresh=[redacted]"
+
+
+def test_a_password_given_to_login_is_masked_in_place_of_the_clients_earlier_one(
+    start_server: ServerFactory,
+) -> None:
+    new_password = f"Login-0nly-{secrets.token_hex(8)}"
+    server = start_server(extra_accounts=(("relogin", new_password),))
+    with NextSchool(
+        server.url, username="nobody", password=f"Made-With-{secrets.token_hex(8)}"
+    ) as client:
+        gc.collect()  # clients of earlier tests let go of their secrets now, not midway
+        before = pinned_secret_count()
+        client.login("relogin", new_password)
+        assert redact(f"password={new_password}") == "password=[redacted]"
+        # The new password replaced the old one; the session added its two tokens.
+        assert pinned_secret_count() == before + 2

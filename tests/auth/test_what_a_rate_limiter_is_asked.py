@@ -97,3 +97,25 @@ def test_refresh_token_called_directly_waits_for_a_shared_store_within_the_deadl
         assert saved is not None
         assert saved.access_token == refreshed.access_token.get_secret_value()
     assert server.counters.refreshes == 1
+
+
+def test_a_deadline_spent_before_the_slot_is_asked_for_ends_the_call(server: LocalServer) -> None:
+    limiter = RecordingLimiter()
+
+    def slow_hook(tokens: object) -> None:
+        time.sleep(0.4)  # the login's hook takes the rest of the call's deadline
+
+    with (
+        NextSchool(
+            server.url,
+            username=DEMO_USERNAME,
+            password=DEMO_PASSWORD,
+            rate_limiter=limiter,
+            on_tokens_changed=slow_hook,
+            deadline=0.3,
+        ) as client,
+        pytest.raises(APITimeoutError) as caught,
+    ):
+        client.students(limit=1)
+    assert str(caught.value) == "Students did not complete within its deadline"
+    assert [login for login, _ in limiter.asked] == [True]  # no slot asked for the call
