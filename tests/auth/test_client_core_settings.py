@@ -185,3 +185,53 @@ def test_a_whole_number_deadline_and_every_per_call_option_at_once(server: Local
         )
     assert len(rows) == 1
     assert "all-four" in server.state.received_request_ids
+
+
+# -- url and credentials from arguments and the environment -------------------
+
+
+def test_without_a_url_anywhere_the_client_talks_to_production() -> None:
+    with NextSchool() as client:
+        assert client.url == "https://data.nextschool.io/"
+        assert not client.is_authenticated
+
+
+@pytest.mark.parametrize(
+    "given", [{"username": DEMO_USERNAME}, {"password": DEMO_PASSWORD}], ids=["user", "password"]
+)
+def test_half_a_pair_of_arguments_is_refused_exactly(given: dict[str, Any]) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        NextSchool("http://127.0.0.1:9/", **given)
+    assert str(caught.value) == "username and password must be given together"
+
+
+def test_a_password_from_the_environment_completes_a_username_argument(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEXTSCHOOL_PASSWORD", DEMO_PASSWORD)
+    with NextSchool(server.url, username=DEMO_USERNAME) as client:
+        assert len(client.students(limit=1)) == 1
+    monkeypatch.delenv("NEXTSCHOOL_PASSWORD")
+    monkeypatch.setenv("NEXTSCHOOL_USERNAME", DEMO_USERNAME)
+    with NextSchool(server.url, password=DEMO_PASSWORD) as client:
+        assert len(client.students(limit=1)) == 1
+    assert server.counters.logins == 2
+
+
+def test_only_a_password_in_the_environment_is_ignored(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEXTSCHOOL_PASSWORD", DEMO_PASSWORD)
+    with (
+        NextSchool(server.url) as client,
+        pytest.raises(AuthenticationError, match="Not logged in"),
+    ):
+        client.students(limit=1)
+    assert server.counters.login_attempts == 0
+
+
+@pytest.mark.parametrize("max_retries", [True, 2.0, "2"])
+def test_max_retries_must_be_a_whole_number(max_retries: Any) -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        NextSchool("http://127.0.0.1:9/", max_retries=max_retries)
+    assert str(caught.value) == f"max_retries must be an int, got {max_retries!r}"
