@@ -208,6 +208,24 @@ def test_a_part_of_a_timeout_shorter_than_the_deadline_is_kept(server: LocalServ
         assert len(client.students(limit=1, timeout=timeout)) == 1
 
 
+def test_a_timeout_without_limits_is_capped_by_the_deadline_after_one_with_limits(
+    server: LocalServer,
+) -> None:
+    # The first call's timeout is short and left alone; the second has no
+    # limit at all, so the deadline must cap it, whatever the first one was.
+    with demo(server, max_retries=0, deadline=None) as client:
+        client.login()
+        assert len(client.students(limit=1, timeout=httpx.Timeout(0.5), deadline=10.0)) == 1
+        release = _release_later(server.controls.hold_next(1, operation="Students"), 2.0)
+        try:
+            with pytest.raises(APITimeoutError) as caught:
+                client.students(limit=1, timeout=httpx.Timeout(None), deadline=1.0)
+        finally:
+            release.join()
+    # Ended by the capped read timeout, not after the answer came, too late.
+    assert str(caught.value) == "Students timed out (ReadTimeout)"
+
+
 def _release_later(held: Any, seconds: float) -> threading.Timer:
     timer = threading.Timer(seconds, held.release)
     timer.start()
@@ -235,6 +253,10 @@ def test_tokens_passed_in_are_masked_in_logs_while_the_client_lives(server: Loca
         server.url, access_token=issued.access_token, refresh_token=issued.refresh_token
     ):
         assert redact(f"refresh={issued.refresh_token}") == "refresh=[redacted]"
+    # An access token of another API's making need not be a JWT either.
+    opaque = f"opaque-access-{secrets.token_hex(12)}"
+    with NextSchool(server.url, access_token=opaque):
+        assert redact(f"access={opaque}") == "access=[redacted]"
 
 
 def test_tokens_restored_from_a_store_are_masked_in_logs(
