@@ -205,7 +205,6 @@ def test_a_part_of_a_timeout_shorter_than_the_deadline_is_kept(server: LocalServ
         finally:
             release.join()
         assert str(caught.value) == "Students timed out (ReadTimeout)"
-        assert len(client.students(limit=1, timeout=timeout)) == 1
 
 
 def test_a_timeout_without_limits_is_capped_by_the_deadline_after_one_with_limits(
@@ -215,11 +214,11 @@ def test_a_timeout_without_limits_is_capped_by_the_deadline_after_one_with_limit
     # limit at all, so the deadline must cap it, whatever the first one was.
     with demo(server, max_retries=0, deadline=None) as client:
         client.login()
-        assert len(client.students(limit=1, timeout=httpx.Timeout(0.5), deadline=10.0)) == 1
-        release = _release_later(server.controls.hold_next(1, operation="Students"), 2.0)
+        assert len(client.students(limit=1, timeout=httpx.Timeout(1.0), deadline=10.0)) == 1
+        release = _release_later(server.controls.hold_next(1, operation="Students"), 3.0)
         try:
             with pytest.raises(APITimeoutError) as caught:
-                client.students(limit=1, timeout=httpx.Timeout(None), deadline=1.0)
+                client.students(limit=1, timeout=httpx.Timeout(None), deadline=2.0)
         finally:
             release.join()
     # Ended by the capped read timeout, not after the answer came, too late.
