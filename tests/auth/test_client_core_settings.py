@@ -118,7 +118,7 @@ def test_an_empty_username_or_password_is_no_credentials(
 
 def test_a_callers_http_client_keeps_its_own_timeout(server: LocalServer) -> None:
     with (
-        httpx.Client(timeout=0.3) as http,
+        httpx.Client(timeout=1.0) as http,
         NextSchool(
             server.url,
             username=DEMO_USERNAME,
@@ -128,7 +128,7 @@ def test_a_callers_http_client_keeps_its_own_timeout(server: LocalServer) -> Non
         ) as client,
     ):
         client.login()
-        release = _release_later(server, "Students", 2.0)
+        release = _release_later(server, "Students", 3.0)
         try:
             with pytest.raises(APITimeoutError, match=r"^Students timed out \(ReadTimeout\)$"):
                 client.students(limit=1)
@@ -146,12 +146,12 @@ def test_a_timeout_given_with_a_callers_http_client_applies_to_each_request(
             username=DEMO_USERNAME,
             password=DEMO_PASSWORD,
             http_client=http,
-            timeout=0.3,
+            timeout=1.0,
             max_retries=0,
         ) as client,
     ):
         client.login()
-        release = _release_later(server, "Students", 2.0)
+        release = _release_later(server, "Students", 3.0)
         try:
             with pytest.raises(APITimeoutError, match=r"^Students timed out \(ReadTimeout\)$"):
                 client.students(limit=1)
