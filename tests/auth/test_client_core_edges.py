@@ -158,11 +158,11 @@ def test_a_transport_error_keeps_the_id_its_request_was_sent_with(closed_port_ur
 
 
 def test_refresh_token_called_directly_keeps_the_clients_deadline(server: LocalServer) -> None:
-    with demo(server, deadline=0.5, max_retries=0) as client:
+    with demo(server, deadline=1.0, max_retries=0) as client:
         client.login()
-        # Answered after 2 s: well within the default timeout, not the deadline.
+        # Answered after 3 s: well within the default timeout, not the deadline.
         held = server.controls.hold_next(1, operation="RefreshToken")
-        release = _release_later(held, 2.0)
+        release = _release_later(held, 3.0)
         try:
             with pytest.raises(APITimeoutError) as caught:
                 client.refresh_token()
