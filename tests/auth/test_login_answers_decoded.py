@@ -1,7 +1,8 @@
-"""How the answer to a login is decoded into a result or a typed error, over
-loopback: the error names the operation and the request it answered, a 429's
-Retry-After is read from its headers, and an answer of the wrong shape is an
-InvalidResponseError naming Login, never a bare pydantic error."""
+"""How the answer to a login, or to an operation, is decoded into a result or
+a typed error, over loopback: the error names the operation and the request
+it answered, a 429's Retry-After is read from its headers, and an answer of
+the wrong shape is an InvalidResponseError naming the operation, never a bare
+pydantic error."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from nextschool import (
+    HTTPStatusError,
     InvalidCredentialsError,
     InvalidResponseError,
     NextSchool,
@@ -106,3 +108,29 @@ def test_an_error_from_a_server_that_echoes_no_request_id_keeps_the_one_sent(
     ):
         client.login(headers={"X-Request-Id": "login-7"})
     assert caught.value.request_id == "login-7"
+
+
+# -- the same for an operation's own answer -----------------------------------
+
+
+def test_an_operations_error_names_the_operation(server: LocalServer) -> None:
+    issued = server.issue_tokens()
+    server.controls.fail_next(1, "http_503", operation="Students")
+    with (
+        NextSchool(server.url, access_token=issued.access_token, max_retries=0) as client,
+        pytest.raises(HTTPStatusError) as caught,
+    ):
+        client.students(limit=1)
+    assert caught.value.operation == "Students"
+    assert caught.value.status_code == 503
+
+
+def test_an_operations_answer_of_the_wrong_shape_is_an_invalid_response() -> None:
+    with (
+        _api_answering({"data": {"students": [{"id": []}]}}) as url,
+        NextSchool(url, access_token="a" * 40, max_retries=0) as client,
+        pytest.raises(InvalidResponseError) as caught,
+    ):
+        client.students(limit=1)
+    assert str(caught.value).startswith("Response data does not match the Students operation: ")
+    assert caught.value.operation == "Students"
