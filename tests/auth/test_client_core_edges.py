@@ -283,3 +283,22 @@ def test_a_password_given_to_login_is_masked_in_place_of_the_clients_earlier_one
         assert redact(f"password={new_password}") == "password=[redacted]"
         # The new password replaced the old one; the session added its two tokens.
         assert pinned_secret_count() == before + 2
+
+
+TWO_OPERATIONS = """
+query Students { students(limit: 1) { id } }
+mutation Logout($refreshToken: String!) { logout(refreshToken: $refreshToken) }
+"""
+
+
+def test_the_named_query_of_a_document_with_a_mutation_is_retried_as_a_query(
+    server: LocalServer,
+) -> None:
+    # A dropped connection may have run the request: a query is sent again,
+    # a mutation never. Which one runs is the name's, not the document's.
+    with demo(server, max_retries=1) as client:
+        client.login()
+        server.controls.fail_next(1, "drop_connection", operation="Students")
+        result = client.execute(TWO_OPERATIONS, "Students")
+    assert len(result.data["students"]) == 1
+    assert server.counters.requests_by_operation["Students"] == 2
