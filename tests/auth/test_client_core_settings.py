@@ -159,6 +159,21 @@ def test_a_timeout_given_with_a_callers_http_client_applies_to_each_request(
             release.join()
 
 
+def test_a_timeout_given_to_a_client_of_the_sdks_own_applies_to_its_requests(
+    server: LocalServer,
+) -> None:
+    with NextSchool(
+        server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD, timeout=1.0, max_retries=0
+    ) as client:
+        client.login()
+        release = _release_later(server, "Students", 3.0)
+        try:
+            with pytest.raises(APITimeoutError, match=r"^Students timed out \(ReadTimeout\)$"):
+                client.students(limit=1)
+        finally:
+            release.join()
+
+
 # -- deadlines and per-call options -------------------------------------------
 
 
