@@ -167,3 +167,32 @@ def test_a_client_whose_construction_failed_is_left_out_of_fork_handling(
     )
     assert done.returncode == 0, done.stderr
     assert "Exception ignored" not in done.stderr and "Error" not in done.stderr, done.stderr
+
+
+_FORKED_WITH_EACH_KIND_OF_POOL = """
+import os, sys
+import httpx
+from nextschool import AsyncNextSchool, NextSchool
+theirs = AsyncNextSchool(sys.argv[1], http_client=httpx.AsyncClient())
+with NextSchool(sys.argv[1]) as ours:
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def test_only_a_client_forked_with_a_callers_http_client_warns(server: LocalServer) -> None:
+    # A fresh interpreter: no other client is alive to warn, and the warning
+    # reaches stderr through logging's last-resort handler.
+    done = subprocess.run(
+        [sys.executable, "-c", _FORKED_WITH_EACH_KIND_OF_POOL, server.url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    warned = [line for line in done.stderr.splitlines() if "was forked with" in line]
+    assert len(warned) == 1, done.stderr
+    assert warned[0].startswith("AsyncNextSchool was forked with an http_client passed in")
