@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -34,16 +35,21 @@ def server() -> Iterator[LocalServer]:
         yield running
 
 
-def _loaded_after(program: str) -> list[str]:
+def _reported_after(program: str, report: str) -> Any:
+    """What `report` prints as JSON after `program`, in a fresh interpreter."""
     completed = subprocess.run(
-        [sys.executable, "-c", program + ASYNC_MODULES],
+        [sys.executable, "-c", program + report],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
-    loaded: list[str] = json.loads(completed.stdout.splitlines()[-1])
+    return json.loads(completed.stdout.splitlines()[-1])
+
+
+def _loaded_after(program: str) -> list[str]:
+    loaded: list[str] = _reported_after(program, ASYNC_MODULES)
     return loaded
 
 
@@ -150,15 +156,7 @@ print(json.dumps({
 
 
 def _models_loaded_after(program: str) -> dict[str, object]:
-    completed = subprocess.run(
-        [sys.executable, "-c", program + LOADED_MODELS],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert completed.returncode == 0, completed.stderr
-    loaded: dict[str, object] = json.loads(completed.stdout.splitlines()[-1])
+    loaded: dict[str, object] = _reported_after(program, LOADED_MODELS)
     return loaded
 
 
