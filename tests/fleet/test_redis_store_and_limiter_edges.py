@@ -214,3 +214,27 @@ def test_an_async_wait_on_a_spent_shared_budget_gives_up_within_its_timeout(
     asyncio.run(acquire(login=True, timeout=0))  # the login budget is untouched
     with pytest.raises(APITimeoutError, match=r"within 0 s"):
         asyncio.run(acquire(login=True, timeout=0))
+
+
+@pytest.mark.parametrize(
+    ("per", "margin", "window_ms"),
+    [(0.0004, 0.0, 1), (0.0016, 0.0, 2), (2.5, 0.25, 2750)],
+)
+def test_the_window_goes_to_redis_in_whole_milliseconds_and_never_as_zero(
+    redis_server: RedisServer, per: float, margin: float, window_ms: int
+) -> None:
+    # Redis keeps time in milliseconds; a window of 0 would let every call through.
+    limiter = RedisRateLimiter(redis_server.url, requests=1, per=per, margin=margin, key="t:w")
+    limiter.redis.config_set("slowlog-log-slower-than", 0)  # log every command it runs
+    limiter.redis.slowlog_reset()
+    assert limiter.try_acquire() == 0.0
+    scripts = [
+        entry["command"].split()
+        for entry in limiter.redis.slowlog_get(10)
+        if entry["command"].startswith((b"EVALSHA", b"EVAL "))
+    ]
+    # EVALSHA, and EVAL when the script was not loaded yet: each with KEYS (the
+    # log, the pause), then ARGV (the limit, the window, the member).
+    assert scripts
+    assert {tuple(args[3:6]) for args in scripts} == {(b"t:w:requests", b"t:w:pause", b"1")}
+    assert {int(args[6]) for args in scripts} == {window_ms}
