@@ -13,7 +13,7 @@ import pydantic
 import pytest
 
 from nextschool import _gc, _response
-from nextschool._exceptions import GraphQLError, InvalidResponseError
+from nextschool._exceptions import GraphQLError, InvalidResponseError, RateLimitError
 from nextschool._response import parse_response
 
 ROWS = 2_000
@@ -71,6 +71,17 @@ def test_large_bodies_are_parsed_with_the_collector_held() -> None:
     assert len(body) >= _gc.LARGE_BODY_BYTES
     assert len(_parse(body).data.rows) == ROWS
     assert Counting.collector_on == {False}
+
+
+@pytest.mark.parametrize(
+    ("size", "held"), [(_gc.LARGE_BODY_BYTES, True), (_gc.LARGE_BODY_BYTES - 1, False)]
+)
+def test_the_collector_is_held_from_exactly_the_large_body_size(size: int, held: bool) -> None:
+    body = _body(3)
+    body = body[:-1] + b" " * (size - len(body)) + b"}"  # JSON allows the padding
+    assert len(body) == size
+    assert len(_parse(body).data.rows) == 3
+    assert Counting.collector_on == {not held}
 
 
 def test_small_bodies_leave_the_collector_alone() -> None:
@@ -207,30 +218,31 @@ def test_errors_last_in_a_pretty_printed_body_are_classified_before_validation()
     assert Counting.validated == 0
 
 
-def test_errors_between_data_and_extensions_are_still_an_error() -> None:
-    body = json.dumps(
-        {
-            "data": {"rows": [{"id": 1, "name": "a"}]},
-            "errors": [{"message": "boom"}],
-            "extensions": {"cost": 3},
-        }
-    ).encode()
+@pytest.mark.parametrize("rows", [1, ROWS])
+def test_errors_between_data_and_extensions_are_still_an_error(rows: int) -> None:
+    # With many rows, `errors` is at neither end of the body: the fast path
+    # validates, then must still see the envelope's errors.
+    body = _body(rows, errors=[{"message": "boom"}], extensions={"cost": 3})
     with pytest.raises(GraphQLError, match="boom") as caught:
         _parse(body)
-    assert caught.value.data == {"rows": [{"id": 1, "name": "a"}]}
+    assert caught.value.operation == "Rows"
+    assert caught.value.data is not None
+    assert len(caught.value.data["rows"]) == rows
 
 
-def test_a_success_naming_errors_in_its_data_is_decoded_in_one_pass(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Row names anywhere but the body's two ends: no reason to leave the fast path.
-    rows = [{"id": n, "name": "errors" if n == ROWS // 2 else "a"} for n in range(ROWS)]
-    body = json.dumps({"data": {"rows": rows}}).encode()
-
+@pytest.fixture
+def fast_path_only(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_slow_path(*args: object) -> None:
         raise AssertionError("the body took the slow path")
 
     monkeypatch.setattr(_response, "_parse_slowly", no_slow_path)
+
+
+@pytest.mark.usefixtures("fast_path_only")
+def test_a_success_naming_errors_in_its_data_is_decoded_in_one_pass() -> None:
+    # Row names anywhere but the body's two ends: no reason to leave the fast path.
+    rows = [{"id": n, "name": "errors" if n == ROWS // 2 else "a"} for n in range(ROWS)]
+    body = json.dumps({"data": {"rows": rows}}).encode()
     result = _parse(body)
     assert result.data.rows[ROWS // 2].name == "errors"
     assert Counting.validated == ROWS
@@ -277,3 +289,36 @@ def test_a_program_that_froze_objects_keeps_them_frozen() -> None:
 
 def _in_a_generation(obj: object) -> bool:
     return any(other is obj for other in gc.get_objects())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"data": {"rows": []}}',  # shorter than the ends looked at
+        _body(ROWS) + b"\r\n",  # servers often end a body with a newline
+        _body(3) + b" \n\t",
+    ],
+    ids=["tiny", "crlf", "whitespace"],
+)
+@pytest.mark.usefixtures("fast_path_only")
+def test_a_success_of_any_size_and_trailing_space_is_decoded_in_one_pass(body: bytes) -> None:
+    assert len(_parse(body).data.rows) == len(json.loads(body)["data"]["rows"])
+
+
+def test_a_large_error_answer_names_its_operation() -> None:
+    with pytest.raises(GraphQLError) as caught:
+        _parse(_body(ROWS, errors=[{"message": "boom"}]))
+    assert caught.value.operation == "Rows"
+
+
+def test_a_large_rate_limited_answer_keeps_its_retry_after() -> None:
+    with pytest.raises(RateLimitError) as caught:
+        parse_response(
+            operation="Rows",
+            status_code=429,
+            headers={"retry-after": "7"},
+            content=_body(ROWS),
+            model=Rows,
+        )
+    assert caught.value.retry_after == 7.0
+    assert caught.value.operation == "Rows"
