@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from nextschool import APITimeoutError, AsyncNextSchool, NextSchool, RateLimitError
+from nextschool.auth import _core
 from nextschool.testing import DEMO_PASSWORD, DEMO_USERNAME, LocalServer
 
 from ._hostile_proxy import HostileProxy, Trickle
@@ -141,3 +142,48 @@ def test_a_per_call_timeout_applies_to_the_renewal_it_triggers(
     # The caller's operation timed out, not the refresh it did not ask for.
     assert error.operation == "Students"
     assert str(error).startswith("Students timed out while renewing the session")
+
+
+class _ClockPastDeadlinesUnderTheRenewalLock:
+    """`time` for the clients' core: an hour later while the renewal lock is held.
+
+    A deadline that ends just as the lock is taken (after the wait for it, before
+    the store's lock) otherwise lasts microseconds, too short for a real clock.
+    """
+
+    def __init__(self, lock: threading.Lock | asyncio.Lock) -> None:
+        self.lock = lock
+
+    def monotonic(self) -> float:
+        return time.monotonic() + (3600.0 if self.lock.locked() else 0.0)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(time, name)
+
+
+def test_a_deadline_that_ends_as_the_renewal_lock_is_taken_names_the_call(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with NextSchool(server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD) as client:
+        clock = _ClockPastDeadlinesUnderTheRenewalLock(client._connections.renewal_lock)
+        monkeypatch.setattr(_core, "time", clock)
+        with pytest.raises(APITimeoutError) as caught:
+            client.students(limit=1, deadline=30.0)
+    assert caught.value.operation == "Students"
+    assert str(caught.value).startswith("Students did not complete within its deadline")
+    assert "Login" not in server.counters.requests_by_operation  # given up before logging in
+
+
+async def test_async_deadline_that_ends_as_the_renewal_lock_is_taken_names_the_call(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with AsyncNextSchool(
+        server.url, username=DEMO_USERNAME, password=DEMO_PASSWORD
+    ) as client:
+        clock = _ClockPastDeadlinesUnderTheRenewalLock(client._connections.renewal_lock)
+        monkeypatch.setattr(_core, "time", clock)
+        with pytest.raises(APITimeoutError) as caught:
+            await client.students(limit=1, deadline=30.0)
+    assert caught.value.operation == "Students"
+    assert str(caught.value).startswith("Students did not complete within its deadline")
+    assert "Login" not in server.counters.requests_by_operation
