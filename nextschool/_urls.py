@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
+import os
+import sys
 import warnings
+from types import FrameType
 from urllib.parse import urlsplit
+
+_PACKAGE_DIRECTORY = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 
 class PlainHTTPWarning(UserWarning):
@@ -25,8 +30,21 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-def warn_if_plain_http(url: str, shown_url: str, *, stacklevel: int) -> None:
-    """Warn (once per call, so once per client) about plain HTTP off this machine."""
+def _stacklevel_of_the_caller() -> int:
+    """For `warnings.warn` in the function calling this one: the stacklevel of
+    the nearest frame outside this package. A fixed count would point into the
+    SDK as soon as one of its layers adds a frame."""
+    level = 2
+    frame: FrameType | None = sys._getframe(2)  # the caller of the function that warns
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIRECTORY):
+        level += 1
+        frame = frame.f_back
+    return level
+
+
+def warn_if_plain_http(url: str, shown_url: str) -> None:
+    """Warn (once per call, so once per client) about plain HTTP off this machine,
+    at the line of the caller's code that made the client."""
     parts = urlsplit(url)
     if parts.scheme != "http" or is_loopback_host(parts.hostname or ""):
         return
@@ -34,7 +52,7 @@ def warn_if_plain_http(url: str, shown_url: str, *, stacklevel: int) -> None:
         f"{shown_url} is plain HTTP to another machine: the password and tokens "
         "would travel unencrypted; use an https:// URL",
         PlainHTTPWarning,
-        stacklevel=stacklevel + 1,
+        stacklevel=_stacklevel_of_the_caller(),
     )
 
 

@@ -166,7 +166,7 @@ class ClientCore:
         self._api_url = strip_userinfo(self.url)
         # Parsed once: httpx parses a str URL again for every request it builds.
         self._request_url = httpx.URL(self.url)
-        warn_if_plain_http(self.url, self._shown_url, stacklevel=3)
+        warn_if_plain_http(self.url, self._shown_url)
         username, password = _resolve_credentials(username, password)
         password = conceal(password)
         self._deadline = check_deadline(deadline)

@@ -3,14 +3,16 @@ auth layer (renewal after revocation), and requests that select only what was as
 
 from __future__ import annotations
 
+import inspect
 import json
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
-from nextschool import AsyncBaseClient, BaseClient, GraphQLError, NextSchool
+from nextschool import AsyncBaseClient, BaseClient, GraphQLError, NextSchool, PlainHTTPWarning
 from nextschool.testing import DEMO_PASSWORD, DEMO_USERNAME, LocalServer
 
 from .conftest import Generated
@@ -76,6 +78,19 @@ def plain(results: dict[str, Any]) -> dict[str, Any]:
         return value.model_dump(exclude={"typename__"})
 
     return {name: dump(value) for name, value in results.items()}
+
+
+def test_the_plain_http_warning_points_at_the_line_that_makes_a_generated_client(
+    generated: Generated,
+) -> None:
+    url = "http://api.example.org/graphql"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = inspect.currentframe().f_lineno + 1  # type: ignore[union-attr]
+        generated.package.Client(url, access_token="t").close()
+        generated.package.AsyncClient(url, access_token="t")
+    assert [w.category for w in caught] == [PlainHTTPWarning, PlainHTTPWarning]
+    assert [(w.filename, w.lineno) for w in caught] == [(__file__, line), (__file__, line + 1)]
 
 
 def test_the_clients_derive_from_the_sdk_bases(generated: Generated) -> None:

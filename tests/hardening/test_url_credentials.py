@@ -118,6 +118,23 @@ def test_logs_mask_the_url_password(
     assert URL_PASSWORD not in text
 
 
+def test_a_live_client_masks_its_url_password_wherever_it_appears() -> None:
+    # Not only inside a URL: an application's own record may quote the
+    # password alone, as it does the client's password or tokens.
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter())
+    other = logging.getLogger("someapp.url-password-test")
+    other.addHandler(handler)
+    other.propagate = False
+    try:
+        with NextSchool(with_userinfo("https://api.example.org/graphql")):
+            other.warning("gateway refused %s", URL_PASSWORD)
+    finally:
+        other.removeHandler(handler)
+    assert stream.getvalue() == "gateway refused [redacted]\n"
+
+
 def test_saved_tokens_do_not_carry_the_url_password(server: LocalServer, tmp_path: Path) -> None:
     url = with_userinfo(server.url)
     path = tmp_path / "tokens.json"
