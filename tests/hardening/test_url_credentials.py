@@ -120,7 +120,7 @@ def test_logs_mask_the_url_password(
 
 def test_a_live_client_masks_its_url_password_wherever_it_appears() -> None:
     # Not only inside a URL: an application's own record may quote the
-    # password alone, as it does the client's password or tokens.
+    # password alone, and it is masked as the client's password and tokens are.
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.addFilter(RedactingFilter())
