@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import ipaddress
 import os
-import sys
 import warnings
 from types import FrameType
 from urllib.parse import urlsplit
@@ -35,7 +35,9 @@ def _stacklevel_of_the_caller() -> int:
     the nearest frame outside this package. A fixed count would point into the
     SDK as soon as one of its layers adds a frame."""
     level = 2
-    frame: FrameType | None = sys._getframe(2)  # the caller of the function that warns
+    this_frame = inspect.currentframe()
+    warning_frame = this_frame.f_back if this_frame is not None else None
+    frame: FrameType | None = warning_frame.f_back if warning_frame is not None else None
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIRECTORY):
         level += 1
         frame = frame.f_back
