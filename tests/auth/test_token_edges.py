@@ -161,6 +161,23 @@ def test_a_refresh_keeps_the_refresh_token_and_times_from_when_it_was_sent() -> 
     assert current.generation == 2
 
 
+def test_a_refresh_with_no_usable_lifetime_takes_the_jwt_expiry() -> None:
+    clock = FakeClock(1000.0)
+    tokens = manager(clock)
+    tokens.adopt_login(login_payload(lifetime=900), clock.now)
+    clock.now = 1850.0
+    flow = tokens.renew(proactive=True)
+    next(flow)
+    clock.now = 1853.0  # the answer took three seconds
+    exp = WALL_OFFSET + 1850.0 + 300.0  # five minutes after the refresh was sent
+    with pytest.raises(StopIteration):
+        flow.send(refresh_payload(_jwt(json.dumps({"exp": exp}).encode()), lifetime=0))
+    current = tokens.current
+    assert current is not None
+    assert current.expires_at == pytest.approx(2150.0)
+    assert current.refresh_at == pytest.approx(2150.0 - 60.0)
+
+
 def test_stored_tokens_carry_the_wall_clock_expiry() -> None:
     clock = FakeClock(1000.0)
     tokens = manager(clock)
