@@ -6,7 +6,7 @@
                           # and a quick mutation run over one small module
     python dev.py mutate [module ...]   # mutation scores of the core modules
 
-Both create `.venv` on first use. The demo installs only what it runs: the
+Each creates `.venv` on first use. The demo installs only what it runs: the
 package with its `testing` extra (httpx, pydantic, graphql-core, uvicorn).
 The tests add the pinned development and benchmark tools to the same `.venv`.
 NEXTSCHOOL_DEV_VENV names another environment directory (the test suite uses
@@ -118,6 +118,7 @@ def test() -> None:
 
 
 def mutate() -> None:
+    ensure_environment(TEST)
     run(PYTHON, "scripts/mutate.py", *sys.argv[2:])
 
 
