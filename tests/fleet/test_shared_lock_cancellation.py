@@ -15,12 +15,19 @@ from nextschool.testing.redis_server import RedisServer
 
 # Long enough that a lock left held would outlast the test by far.
 LOCK_TIMEOUT = 60.0
+SCRIPT_COMMANDS = ("cmdstat_eval", "cmdstat_evalsha")
 
 
 def _lock_attempts(store: RedisTokenStore) -> int:
     """SET commands the Redis server has run: each try at the lock is one."""
     stats = store.redis.info("commandstats")
     return int(stats.get("cmdstat_set", {}).get("calls", 0))
+
+
+def _scripts_run(store: RedisTokenStore) -> int:
+    """Lua scripts the Redis server has run: redis-py releases a lock with one."""
+    stats = store.redis.info("commandstats")
+    return sum(int(stats.get(name, {}).get("calls", 0)) for name in SCRIPT_COMMANDS)
 
 
 async def _until(condition: object, seconds: float = 30.0) -> None:
@@ -52,8 +59,11 @@ async def test_a_caller_cancelled_while_waiting_for_the_lock_leaves_it_free(
         with pytest.raises(asyncio.CancelledError):
             await waiting
         # The holder finishes; the worker thread then takes the lock for a
-        # caller that is gone, and must give it back.
+        # caller that is gone, and must give it back. Waiting for that release
+        # (not racing the worker for the lock) is what proves it.
+        scripts = _scripts_run(store)
         await asyncio.to_thread(holder.__exit__, None, None, None)
+        await _until(lambda: _scripts_run(store) >= scripts + 2)  # its release, then the worker's
         other = RedisTokenStore(redis_server.url, key="t:cancel", lock_timeout=LOCK_TIMEOUT)
 
         def take_and_release() -> None:
