@@ -216,6 +216,15 @@ def test_an_async_wait_on_a_spent_shared_budget_gives_up_within_its_timeout(
         asyncio.run(acquire(login=True, timeout=0))
 
 
+def test_an_async_wait_without_a_timeout_gives_up_after_the_shared_limiters_cap(
+    redis_server: RedisServer,
+) -> None:
+    limiter = RedisRateLimiter(redis_server.url, requests=1, max_wait=0.25, key="t:async-cap")
+    limiter.try_acquire()
+    with pytest.raises(APITimeoutError, match=r"within 0.25 s \(client-side rate limit\)"):
+        asyncio.run(limiter.acquire_async())
+
+
 @pytest.mark.parametrize(
     ("per", "margin", "window_ms"),
     [(0.0004, 0.0, 1), (0.0016, 0.0, 2), (2.5, 0.25, 2750)],
