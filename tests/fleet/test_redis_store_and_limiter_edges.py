@@ -12,6 +12,7 @@ import json
 import logging
 import math
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -187,9 +188,12 @@ def test_a_pause_is_kept_in_redis_for_as_long_as_asked_up_to_five_minutes(
     redis_server: RedisServer, asked: float, millis: int
 ) -> None:
     limiter = RedisRateLimiter(redis_server.url, key="t:p")
+    started = time.monotonic()
     limiter.pause(asked)
     ttl = limiter.redis.pttl("t:p:pause")
-    assert millis - 100 < ttl <= millis
+    # A loaded machine may stall between the write and the read: allow for it.
+    slack_ms = max(100.0, (time.monotonic() - started) * 1000)
+    assert millis - slack_ms < ttl <= millis
 
 
 @pytest.mark.parametrize("asked", [0.0, -1.0, math.nan])

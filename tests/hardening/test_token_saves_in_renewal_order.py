@@ -20,6 +20,7 @@ class SlowOnceStore(MemoryTokenStore):
     def __init__(self) -> None:
         super().__init__()
         self._slow = threading.Event()
+        self.slow_save_started = threading.Event()
 
     def slow_next(self) -> None:
         self._slow.set()
@@ -27,6 +28,7 @@ class SlowOnceStore(MemoryTokenStore):
     def save(self, tokens: StoredTokens | None) -> None:
         if self._slow.is_set():
             self._slow.clear()
+            self.slow_save_started.set()
             time.sleep(0.4)
         super().save(tokens)
 
@@ -40,7 +42,9 @@ def test_a_slow_store_ends_with_the_newest_token(server: LocalServer) -> None:
         store.slow_next()
         first = threading.Thread(target=client.refresh_token)
         first.start()
-        time.sleep(0.15)  # the first renewal is done; its save is under way
+        # The first renewal is done and its save under way (a fixed sleep
+        # was not always long enough on a loaded machine).
+        assert store.slow_save_started.wait(30)
         client.refresh_token()
         first.join()
         current = client.tokens
@@ -52,10 +56,12 @@ def test_a_slow_store_ends_with_the_newest_token(server: LocalServer) -> None:
 async def test_a_slow_async_hook_sees_renewals_in_order(server: LocalServer) -> None:
     seen: list[str | None] = []
     slow = asyncio.Event()
+    slow_hook_started = asyncio.Event()
 
     async def hook(tokens: StoredTokens | None) -> None:
         if slow.is_set():
             slow.clear()
+            slow_hook_started.set()
             await asyncio.sleep(0.4)
         seen.append(None if tokens is None else tokens.access_token)
 
@@ -65,7 +71,7 @@ async def test_a_slow_async_hook_sees_renewals_in_order(server: LocalServer) -> 
         await client.login()
         slow.set()
         first = asyncio.create_task(client.refresh_token())
-        await asyncio.sleep(0.15)
+        await asyncio.wait_for(slow_hook_started.wait(), 30)  # the first renewal is done
         await client.refresh_token()
         await first
         current = client.tokens
