@@ -42,8 +42,8 @@ def test_a_slow_store_ends_with_the_newest_token(server: LocalServer) -> None:
         store.slow_next()
         first = threading.Thread(target=client.refresh_token)
         first.start()
-        # The first renewal is done and its save under way (a fixed sleep
-        # was not always long enough on a loaded machine).
+        # The first renewal is done and its save under way (a fixed sleep may
+        # end before that on a loaded machine).
         assert store.slow_save_started.wait(30)
         client.refresh_token()
         first.join()
