@@ -15,8 +15,10 @@ from nextschool.auth._tokens import (
     RefreshAccessToken,
     StoredTokens,
     TokenManager,
+    TokenSet,
     jwt_expiry,
 )
+from nextschool.generated_client.models import RefreshTokenRefreshToken
 
 from .test_token_manager import FakeClock, login_payload, manager, refresh_payload
 
@@ -143,18 +145,24 @@ def test_a_postponed_early_refresh_keeps_the_token_generation() -> None:
     assert tokens.renewal_needed(before)
 
 
-def test_a_refresh_keeps_the_refresh_token_and_times_from_when_it_was_sent() -> None:
+def _refresh_sent_at_1850(answered_at: float, answer: RefreshTokenRefreshToken) -> TokenSet:
+    """The tokens after a login at 1000 s and a refresh sent at 1850 s."""
     clock = FakeClock(1000.0)
     tokens = manager(clock)
     tokens.adopt_login(login_payload(lifetime=900), clock.now)
     clock.now = 1850.0
     flow = tokens.renew(proactive=True)
     next(flow)
-    clock.now = 1851.0  # the answer took a second
+    clock.now = answered_at
     with pytest.raises(StopIteration):
-        flow.send(refresh_payload("access-2", lifetime=100))
-    current = tokens.current
-    assert current is not None
+        flow.send(answer)
+    assert tokens.current is not None
+    return tokens.current
+
+
+def test_a_refresh_keeps_the_refresh_token_and_times_from_when_it_was_sent() -> None:
+    # The answer took a second.
+    current = _refresh_sent_at_1850(1851.0, refresh_payload("access-2", lifetime=100))
     assert (current.access_token, current.refresh_token) == ("access-2", "refresh-1")
     assert current.expires_at == 1950.0
     assert current.refresh_at == 1950.0 - 25.0
@@ -162,18 +170,10 @@ def test_a_refresh_keeps_the_refresh_token_and_times_from_when_it_was_sent() -> 
 
 
 def test_a_refresh_with_no_usable_lifetime_takes_the_jwt_expiry() -> None:
-    clock = FakeClock(1000.0)
-    tokens = manager(clock)
-    tokens.adopt_login(login_payload(lifetime=900), clock.now)
-    clock.now = 1850.0
-    flow = tokens.renew(proactive=True)
-    next(flow)
-    clock.now = 1853.0  # the answer took three seconds
     exp = WALL_OFFSET + 1850.0 + 300.0  # five minutes after the refresh was sent
-    with pytest.raises(StopIteration):
-        flow.send(refresh_payload(_jwt(json.dumps({"exp": exp}).encode()), lifetime=0))
-    current = tokens.current
-    assert current is not None
+    access_token = _jwt(json.dumps({"exp": exp}).encode())
+    # The answer took three seconds.
+    current = _refresh_sent_at_1850(1853.0, refresh_payload(access_token, lifetime=0))
     assert current.expires_at == pytest.approx(2150.0)
     assert current.refresh_at == pytest.approx(2150.0 - 60.0)
 

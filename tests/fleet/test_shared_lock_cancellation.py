@@ -15,19 +15,22 @@ from nextschool.testing.redis_server import RedisServer
 
 # Long enough that a lock left held would outlast the test by far.
 LOCK_TIMEOUT = 60.0
-SCRIPT_COMMANDS = ("cmdstat_eval", "cmdstat_evalsha")
+
+
+def _commands_run(store: RedisTokenStore, *commands: str) -> int:
+    """How many times the Redis server has run these commands."""
+    stats = store.redis.info("commandstats")
+    return sum(int(stats.get(f"cmdstat_{name}", {}).get("calls", 0)) for name in commands)
 
 
 def _lock_attempts(store: RedisTokenStore) -> int:
-    """SET commands the Redis server has run: each try at the lock is one."""
-    stats = store.redis.info("commandstats")
-    return int(stats.get("cmdstat_set", {}).get("calls", 0))
+    """Each try at the lock is one SET."""
+    return _commands_run(store, "set")
 
 
 def _scripts_run(store: RedisTokenStore) -> int:
-    """Lua scripts the Redis server has run: redis-py releases a lock with one."""
-    stats = store.redis.info("commandstats")
-    return sum(int(stats.get(name, {}).get("calls", 0)) for name in SCRIPT_COMMANDS)
+    """redis-py releases a lock with one Lua script."""
+    return _commands_run(store, "eval", "evalsha")
 
 
 async def _until(condition: object, seconds: float = 30.0) -> None:
